@@ -1,0 +1,2 @@
+/** The inference engine: model formats, tokenizer, chat templates, sampling, backends, Arrow I/O. */
+package dev.sparkllm.engine;
