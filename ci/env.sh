@@ -1,0 +1,28 @@
+# Sourced by the ci/ scripts: repository root, JVM flags, and the engine CLI jar location.
+REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# The Vector API is an incubator module on Java 17; Arrow needs java.nio opened.
+JVM_FLAGS=(--add-modules=jdk.incubator.vector --add-opens=java.base/java.nio=ALL-UNNAMED
+           --add-opens=java.base/sun.nio.ch=ALL-UNNAMED -XX:+UseParallelGC)
+CLI_JAR_GLOB="$REPO_ROOT/gpu-executor/target/gpu-executor-*-cli.jar"
+# Python packages for reference generation and benchmarks live in a venv outside the repo.
+PY_VENV="${SPARKLLM_CACHE:-$HOME/.cache/sparkllm}/venv"
+
+cli_jar() { ls $CLI_JAR_GLOB 2>/dev/null | head -n 1; }
+
+build_cli_jar() {
+  if [ -z "$(cli_jar)" ] || [ -n "$(find "$REPO_ROOT/gpu-executor/src/main" -newer "$(cli_jar)" -type f | head -n 1)" ]; then
+    (cd "$REPO_ROOT" && mvn -B -q -DskipTests -pl gpu-executor -am install) >&2
+  fi
+  cli_jar
+}
+
+# Installs the pinned Python packages (llama-cpp-python builds from source: minutes, once).
+python_env() {
+  if [ ! -x "$PY_VENV/bin/python" ]; then
+    python3 -m venv "$PY_VENV"
+  fi
+  if ! "$PY_VENV/bin/python" -c "import llama_cpp, numpy" 2>/dev/null; then
+    "$PY_VENV/bin/pip" install --quiet --disable-pip-version-check -r "$REPO_ROOT/ci/python-requirements.txt" >&2
+  fi
+  echo "$PY_VENV/bin/python"
+}

@@ -1,0 +1,136 @@
+package dev.sparkllm.engine.cpu;
+
+import dev.sparkllm.engine.backend.KvCache;
+import dev.sparkllm.engine.backend.ModelRunner;
+import dev.sparkllm.engine.backend.StepBatch;
+import dev.sparkllm.engine.model.LayerWeights;
+import dev.sparkllm.engine.model.ModelConfig;
+import dev.sparkllm.engine.model.ModelWeights;
+
+/**
+ * The Llama-family forward pass on the CPU, over a batch of tokens from many sequences at once.
+ * Every weight matrix is applied to the whole batch in one {@link MatMul} call, so each quantized
+ * block is read once per step however many tokens the step carries; attention runs per token and
+ * head over that token's own sequence cache.
+ */
+public final class CpuModelRunner implements ModelRunner {
+    private final ModelConfig config;
+    private final ModelWeights weights;
+    private final Rope rope;
+    private final int maxContext;
+    private StepScratch scratch = new StepScratch(0, null);
+
+    public CpuModelRunner(ModelConfig config, ModelWeights weights, int maxContext) {
+        this.config = config;
+        this.weights = weights;
+        this.rope = new Rope(config);
+        this.maxContext = Math.min(maxContext, config.contextLength());
+    }
+
+    @Override public int vocabSize() { return config.vocabSize(); }
+    @Override public int contextLength() { return maxContext; }
+
+    @Override
+    public KvCache newCache() {
+        return new ContiguousKvCache(config.layers(), config.kvDim(), maxContext);
+    }
+
+    @Override
+    public void forward(StepBatch batch, float[] logits) {
+        int n = batch.size();
+        if (n == 0) return;
+        StepScratch s = scratch.capacity() >= n ? scratch : (scratch = new StepScratch(n, config));
+        int dim = config.dim();
+        for (int t = 0; t < n; t++) {
+            KvCache cache = batch.cache(t);
+            cache.ensureCapacity(batch.position(t) + 1);
+            Dequantize.row(weights.tokenEmbedding(), batch.token(t), s.x, t * dim);
+        }
+        for (int l = 0; l < config.layers(); l++) {
+            attentionBlock(l, weights.layers()[l], batch, s);
+            feedForwardBlock(weights.layers()[l], n, s);
+        }
+        for (int t = 0; t < n; t++) {
+            KvCache cache = batch.cache(t);
+            cache.setLength(Math.max(cache.length(), batch.position(t) + 1));
+        }
+        outputLogits(batch, s, logits);
+    }
+
+    private void attentionBlock(int layer, LayerWeights w, StepBatch batch, StepScratch s) {
+        int n = batch.size();
+        int dim = config.dim();
+        int qDim = config.qDim();
+        int kvDim = config.kvDim();
+        for (int t = 0; t < n; t++) {
+            VectorOps.rmsnorm(s.xb, t * dim, s.x, t * dim, w.attnNorm(), dim, config.rmsEps());
+        }
+        MatMul.matmul(w.wq(), s.xb, 0, s.q, 0, n);
+        MatMul.matmul(w.wk(), s.xb, 0, s.k, 0, n);
+        MatMul.matmul(w.wv(), s.xb, 0, s.v, 0, n);
+        for (int t = 0; t < n; t++) {
+            if (w.bq() != null) VectorOps.addInPlace(s.q, t * qDim, w.bq(), 0, qDim);
+            if (w.bk() != null) VectorOps.addInPlace(s.k, t * kvDim, w.bk(), 0, kvDim);
+            if (w.bv() != null) VectorOps.addInPlace(s.v, t * kvDim, w.bv(), 0, kvDim);
+            rope.apply(s.q, t * qDim, config.heads(), batch.position(t));
+            rope.apply(s.k, t * kvDim, config.kvHeads(), batch.position(t));
+            batch.cache(t).store(layer, batch.position(t), s.k, t * kvDim, s.v, t * kvDim);
+        }
+        Attention.compute(config, layer, batch, s.q, s.att, s.scores);
+        MatMul.matmul(w.wo(), s.att, 0, s.xb, 0, n);
+        VectorOps.addInPlace(s.x, 0, s.xb, 0, n * dim);
+    }
+
+    private void feedForwardBlock(LayerWeights w, int n, StepScratch s) {
+        int dim = config.dim();
+        int ffn = config.ffnDim();
+        for (int t = 0; t < n; t++) {
+            VectorOps.rmsnorm(s.xb, t * dim, s.x, t * dim, w.ffnNorm(), dim, config.rmsEps());
+        }
+        MatMul.matmul(w.wGate(), s.xb, 0, s.gate, 0, n);
+        MatMul.matmul(w.wUp(), s.xb, 0, s.up, 0, n);
+        VectorOps.siluMultiply(s.gate, s.up, n * ffn);
+        MatMul.matmul(w.wDown(), s.gate, 0, s.xb, 0, n);
+        VectorOps.addInPlace(s.x, 0, s.xb, 0, n * dim);
+    }
+
+    /** Final norm and the vocabulary projection, only for the tokens whose logits are wanted. */
+    private void outputLogits(StepBatch batch, StepScratch s, float[] logits) {
+        int dim = config.dim();
+        int wanted = 0;
+        for (int t = 0; t < batch.size(); t++) {
+            if (!batch.wantsLogits(t)) continue;
+            VectorOps.rmsnorm(s.xb, wanted * dim, s.x, t * dim, weights.outputNorm(), dim, config.rmsEps());
+            wanted++;
+        }
+        if (wanted > 0) MatMul.matmul(weights.output(), s.xb, 0, logits, 0, wanted);
+    }
+
+    /** Activation buffers for a step of up to {@code capacity} tokens, reused across steps. */
+    private static final class StepScratch {
+        final float[] x, xb, q, k, v, att, gate, up;
+        final float[][] scores;
+        private final int capacity;
+
+        StepScratch(int capacity, ModelConfig c) {
+            this.capacity = capacity;
+            if (c == null) {
+                x = xb = q = k = v = att = gate = up = new float[0];
+                scores = new float[0][];
+                return;
+            }
+            int n = Math.max(capacity, 1);
+            x = new float[n * c.dim()];
+            xb = new float[n * Math.max(c.dim(), c.qDim())];
+            q = new float[n * c.qDim()];
+            k = new float[n * c.kvDim()];
+            v = new float[n * c.kvDim()];
+            att = new float[n * c.qDim()];
+            gate = new float[n * c.ffnDim()];
+            up = new float[n * c.ffnDim()];
+            scores = new float[Parallel.threads()][];
+        }
+
+        int capacity() { return capacity; }
+    }
+}
