@@ -62,7 +62,7 @@ def chatml(user):
 
 
 def main(model_path, out_path):
-    llm = Llama(model_path=model_path, n_ctx=512, n_batch=512, n_threads=2, logits_all=False,
+    llm = Llama(model_path=model_path, n_ctx=512, n_batch=512, n_threads=2, logits_all=True,
                 verbose=False)
     with open(out_path, "w", encoding="utf-8") as out:
         for i, user in enumerate(PROMPTS):
