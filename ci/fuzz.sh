@@ -17,6 +17,7 @@ MODULE=gpu-executor
 TARGETS=(
   "GgufFileFuzzTest#parseHeader"
   "SafetensorsFileFuzzTest#parseHeader"
+  "TokenizerFuzzTest#encodeDecode"
 )
 # Hard wall-clock cap per target (mvn start-up + replaying seeds + the annotation's maxDuration).
 PER_TARGET_TIMEOUT=${FUZZ_TIMEOUT:-600}
