@@ -40,8 +40,12 @@ final class ContiguousKvCache implements KvCache {
 
     @Override
     public void store(int layer, int position, float[] key, int keyOffset, float[] value, int valueOffset) {
-        System.arraycopy(key, keyOffset, keys[layer], position * kvDim, kvDim);
-        System.arraycopy(value, valueOffset, values[layer], position * kvDim, kvDim);
+        // Keys and values are kept at f16 precision, as llama.cpp's default KV cache does.
+        int at = position * kvDim;
+        System.arraycopy(key, keyOffset, keys[layer], at, kvDim);
+        System.arraycopy(value, valueOffset, values[layer], at, kvDim);
+        Float16.roundInPlace(keys[layer], at, kvDim);
+        Float16.roundInPlace(values[layer], at, kvDim);
     }
 
     @Override public float[] keys(int layer) { return keys[layer]; }

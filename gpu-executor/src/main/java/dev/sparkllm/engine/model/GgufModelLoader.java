@@ -56,7 +56,7 @@ public final class GgufModelLoader {
         int heads = intKey(g, arch + ".attention.head_count", -1, source);
         int kvHeads = intKey(g, arch + ".attention.head_count_kv", heads, source);
         int headDim = heads > 0 ? intKey(g, arch + ".attention.key_length", dim / heads, source) : -1;
-        WeightTensor embedding = g.tensor("token_embd.weight");
+        WeightTensor embedding = require(g, "token_embd.weight", source); // the vocab size defaults to its rows
         int vocab = intKey(g, arch + ".vocab_size", embedding.rows(), source);
         float[] freqFactors = g.hasTensor("rope_freqs.weight") ? floats(g.tensor("rope_freqs.weight")) : null;
         float linearScale = 1f;

@@ -12,6 +12,7 @@ import dev.sparkllm.engine.tokenizer.Tokenizers;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Set;
 
 /**
@@ -22,6 +23,8 @@ import java.util.Set;
 public final class HfModelLoader {
     private static final Set<String> MODEL_TYPES = Set.of("llama", "mistral", "qwen2");
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** GGUF's token type "unused" (tokenizer.TokenType.UNUSED, not visible from this package). */
+    private static final int UNUSED_TOKEN_TYPE = 5;
 
     private HfModelLoader() {}
 
@@ -29,7 +32,7 @@ public final class HfModelLoader {
         String source = dir.getFileName().toString();
         JsonNode cfg = readJson(dir.resolve("config.json"), source);
         ModelConfig config = readConfig(cfg, source);
-        TokenizerSpec spec = HfTokenizerJson.load(dir.resolve("tokenizer.json"));
+        TokenizerSpec spec = padToVocabSize(HfTokenizerJson.load(dir.resolve("tokenizer.json")), config.vocabSize(), source);
         JsonNode tokCfg = Files.exists(dir.resolve("tokenizer_config.json"))
                 ? readJson(dir.resolve("tokenizer_config.json"), source) : JSON.createObjectNode();
         SafetensorsIndex weightsFile = SafetensorsIndex.open(dir);
@@ -44,6 +47,30 @@ public final class HfModelLoader {
             weightsFile.close();
             throw e;
         }
+    }
+
+    /**
+     * Models such as Qwen2.5 pad vocab_size past the tokenizer (151936 embedding rows for 151665
+     * tokens). The padding rows still get logits and can be sampled, so they need tokens: named
+     * {@code "[PAD<id>]"} with type unused, as llama.cpp's converter names them in the GGUF it writes.
+     */
+    static TokenizerSpec padToVocabSize(TokenizerSpec spec, int vocabSize, String source) throws ModelFormatException {
+        int count = spec.tokens().length;
+        if (count > vocabSize) {
+            throw new ModelFormatException(source + ": tokenizer.json has " + count + " tokens but config.json's vocab_size is "
+                    + vocabSize + ": token ids past the embedding could not be run");
+        }
+        if (count == vocabSize) return spec;
+        String[] tokens = Arrays.copyOf(spec.tokens(), vocabSize);
+        int[] types = spec.tokenTypes() == null ? null : Arrays.copyOf(spec.tokenTypes(), vocabSize);
+        for (int id = count; id < vocabSize; id++) {
+            tokens[id] = "[PAD" + id + "]";
+            if (types != null) types[id] = UNUSED_TOKEN_TYPE;
+        }
+        float[] scores = spec.scores() == null ? null : Arrays.copyOf(spec.scores(), vocabSize);
+        return new TokenizerSpec(spec.model(), spec.preTokenizer(), tokens, scores, types, spec.merges(), spec.bosId(),
+                spec.eosId(), spec.extraEosIds(), spec.unknownId(), spec.paddingId(), spec.addBos(), spec.addEos(),
+                spec.addSpacePrefix());
     }
 
     private static JsonNode readJson(Path p, String source) throws ModelFormatException {

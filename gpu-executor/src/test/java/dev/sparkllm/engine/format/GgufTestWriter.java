@@ -12,7 +12,7 @@ import java.util.List;
  * no data). Layout follows the GGUF spec: header, key/values, tensor infos, padding to the
  * alignment, then each tensor's data at an aligned offset.
  */
-final class GgufTestWriter {
+public final class GgufTestWriter {
     /** A metadata array value: element type and elements (nested {@code Arr} for arrays of arrays). */
     record Arr(GgufValueType elementType, List<?> values) {
     }
@@ -61,8 +61,33 @@ final class GgufTestWriter {
         return this;
     }
 
+    /** Typed forms of {@link #put} for tests outside this package, where GgufValueType is not visible. */
+    public GgufTestWriter putString(String key, String value) {
+        return put(key, GgufValueType.STRING, value);
+    }
+
+    public GgufTestWriter putUint32(String key, long value) {
+        return put(key, GgufValueType.UINT32, value);
+    }
+
+    public GgufTestWriter putFloat32(String key, float value) {
+        return put(key, GgufValueType.FLOAT32, value);
+    }
+
+    public GgufTestWriter putBool(String key, boolean value) {
+        return put(key, GgufValueType.BOOL, value);
+    }
+
+    public GgufTestWriter putStrings(String key, List<String> values) {
+        return put(key, GgufValueType.ARRAY, new Arr(GgufValueType.STRING, values));
+    }
+
+    public GgufTestWriter putInt32s(String key, List<Integer> values) {
+        return put(key, GgufValueType.ARRAY, new Arr(GgufValueType.INT32, values));
+    }
+
     /** A well-formed tensor; {@code data} must have exactly the tensor's byte size. */
-    GgufTestWriter tensor(String name, GgmlType type, long[] dims, byte[] data) {
+    public GgufTestWriter tensor(String name, GgmlType type, long[] dims, byte[] data) {
         tensors.add(new Tensor(name, dims.length, dims, type.id, null, data));
         return this;
     }
@@ -73,7 +98,7 @@ final class GgufTestWriter {
         return this;
     }
 
-    byte[] build() {
+    public byte[] build() {
         Le out = new Le();
         out.bytes("GGUF".getBytes(StandardCharsets.US_ASCII)).u32(version);
         out.u64(tensorCountOverride != null ? tensorCountOverride : tensors.size());
@@ -152,7 +177,7 @@ final class GgufTestWriter {
     }
 
     /** F32 values as little-endian bytes. */
-    static byte[] f32(float... values) {
+    public static byte[] f32(float... values) {
         Le le = new Le();
         for (float v : values) le.f32(v);
         return le.toByteArray();

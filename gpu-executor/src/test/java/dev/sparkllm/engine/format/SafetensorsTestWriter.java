@@ -14,7 +14,7 @@ import java.util.Map;
  * Builds safetensors files in memory for tests: {@link #build()} lays tensors out back to back as
  * the format requires; {@link #raw} wraps any header text, for broken files.
  */
-final class SafetensorsTestWriter {
+public final class SafetensorsTestWriter {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Map<String, Object> header = new LinkedHashMap<>();
@@ -25,7 +25,7 @@ final class SafetensorsTestWriter {
         return this;
     }
 
-    SafetensorsTestWriter tensor(String name, String dtype, long[] shape, byte[] bytes) {
+    public SafetensorsTestWriter tensor(String name, String dtype, long[] shape, byte[] bytes) {
         long begin = data.size();
         data.write(bytes, 0, bytes.length);
         Map<String, Object> entry = new LinkedHashMap<>();
@@ -36,7 +36,7 @@ final class SafetensorsTestWriter {
         return this;
     }
 
-    byte[] build() {
+    public byte[] build() {
         try {
             return raw(JSON.writeValueAsString(header), data.toByteArray());
         } catch (JsonProcessingException e) {
@@ -51,7 +51,7 @@ final class SafetensorsTestWriter {
                 .putLong(json.length).put(json).put(data).array();
     }
 
-    static byte[] f32(float... values) {
+    public static byte[] f32(float... values) {
         ByteBuffer b = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
         for (float v : values) b.putFloat(v);
         return b.array();
@@ -74,7 +74,7 @@ final class SafetensorsTestWriter {
     }
 
     /** BF16 is the top half of an F32. */
-    static byte[] bf16(float... values) {
+    public static byte[] bf16(float... values) {
         ByteBuffer b = ByteBuffer.allocate(values.length * 2).order(ByteOrder.LITTLE_ENDIAN);
         for (float v : values) b.putShort((short) (Float.floatToRawIntBits(v) >>> 16));
         return b.array();

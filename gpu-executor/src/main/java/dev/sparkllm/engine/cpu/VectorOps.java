@@ -1,0 +1,164 @@
+package dev.sparkllm.engine.cpu;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The element-wise and reduction helpers of the forward pass, on float arrays with explicit
+ * offsets. Loops use the widest float species the CPU has (8 lanes on AVX2) with a scalar tail.
+ * Reductions keep one accumulator vector, so sums are in a different order than a plain loop
+ * (differences are float rounding only).
+ */
+public final class VectorOps {
+    private VectorOps() {}
+
+    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+
+    /** Sum of a[aOff + i] * b[bOff + i] for i in [0, n). */
+    public static float dot(float[] a, int aOff, float[] b, int bOff, int n) {
+        int i = 0;
+        FloatVector acc0 = FloatVector.zero(F);
+        FloatVector acc1 = FloatVector.zero(F);
+        // Two accumulators hide the FMA latency (4 cycles) behind the second chain.
+        for (int bound = n - 2 * F.length(); i <= bound; i += 2 * F.length()) {
+            acc0 = FloatVector.fromArray(F, a, aOff + i).fma(FloatVector.fromArray(F, b, bOff + i), acc0);
+            acc1 = FloatVector.fromArray(F, a, aOff + i + F.length())
+                    .fma(FloatVector.fromArray(F, b, bOff + i + F.length()), acc1);
+        }
+        for (int bound = F.loopBound(n); i < bound; i += F.length()) {
+            acc0 = FloatVector.fromArray(F, a, aOff + i).fma(FloatVector.fromArray(F, b, bOff + i), acc0);
+        }
+        float sum = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) sum += a[aOff + i] * b[bOff + i];
+        return sum;
+    }
+
+    /** y[yOff + i] += a * x[xOff + i] for i in [0, n). */
+    public static void axpy(float a, float[] x, int xOff, float[] y, int yOff, int n) {
+        int i = 0;
+        FloatVector va = FloatVector.broadcast(F, a);
+        for (int bound = F.loopBound(n); i < bound; i += F.length()) {
+            FloatVector.fromArray(F, x, xOff + i).fma(va, FloatVector.fromArray(F, y, yOff + i)).intoArray(y, yOff + i);
+        }
+        for (; i < n; i++) y[yOff + i] += a * x[xOff + i];
+    }
+
+    /** y[yOff + i] += x[xOff + i] for i in [0, n) (the residual connection). */
+    public static void addInPlace(float[] y, int yOff, float[] x, int xOff, int n) {
+        int i = 0;
+        for (int bound = F.loopBound(n); i < bound; i += F.length()) {
+            FloatVector.fromArray(F, y, yOff + i).add(FloatVector.fromArray(F, x, xOff + i)).intoArray(y, yOff + i);
+        }
+        for (; i < n; i++) y[yOff + i] += x[xOff + i];
+    }
+
+    /** y[yOff + i] *= x[xOff + i] for i in [0, n). */
+    public static void multiplyInPlace(float[] y, int yOff, float[] x, int xOff, int n) {
+        int i = 0;
+        for (int bound = F.loopBound(n); i < bound; i += F.length()) {
+            FloatVector.fromArray(F, y, yOff + i).mul(FloatVector.fromArray(F, x, xOff + i)).intoArray(y, yOff + i);
+        }
+        for (; i < n; i++) y[yOff + i] *= x[xOff + i];
+    }
+
+    /** x[off + i] *= s for i in [0, n). */
+    public static void scale(float[] x, int off, int n, float s) {
+        int i = 0;
+        FloatVector vs = FloatVector.broadcast(F, s);
+        for (int bound = F.loopBound(n); i < bound; i += F.length()) {
+            FloatVector.fromArray(F, x, off + i).mul(vs).intoArray(x, off + i);
+        }
+        for (; i < n; i++) x[off + i] *= s;
+    }
+
+    /**
+     * out[outOff + i] = x[xOff + i] / sqrt(mean(x^2) + eps) * weight[i] for i in [0, size), as
+     * llama.cpp's rms_norm followed by the norm-weight multiply. out may be x itself.
+     */
+    public static void rmsnorm(float[] out, int outOff, float[] x, int xOff, float[] weight, int size, float eps) {
+        int i = 0;
+        FloatVector acc = FloatVector.zero(F);
+        for (int bound = F.loopBound(size); i < bound; i += F.length()) {
+            FloatVector v = FloatVector.fromArray(F, x, xOff + i);
+            acc = v.fma(v, acc);
+        }
+        double sumSquares = acc.reduceLanes(VectorOperators.ADD);
+        for (; i < size; i++) sumSquares += x[xOff + i] * x[xOff + i];
+        float inv = (float) (1.0 / Math.sqrt(sumSquares / size + eps));
+        FloatVector vInv = FloatVector.broadcast(F, inv);
+        i = 0;
+        for (int bound = F.loopBound(size); i < bound; i += F.length()) {
+            FloatVector.fromArray(F, x, xOff + i).mul(vInv).mul(FloatVector.fromArray(F, weight, i)).intoArray(out, outOff + i);
+        }
+        for (; i < size; i++) out[outOff + i] = x[xOff + i] * inv * weight[i];
+    }
+
+    /** Softmax of x[off .. off + len) in place, shifted by the maximum for stability. */
+    public static void softmax(float[] x, int off, int len) {
+        if (len <= 0) return;
+        float max = max(x, off, len);
+        int i = 0;
+        FloatVector vMax = FloatVector.broadcast(F, max);
+        FloatVector acc = FloatVector.zero(F);
+        for (int bound = F.loopBound(len); i < bound; i += F.length()) {
+            FloatVector e = FloatVector.fromArray(F, x, off + i).sub(vMax).lanewise(VectorOperators.EXP);
+            e.intoArray(x, off + i);
+            acc = acc.add(e);
+        }
+        float sum = acc.reduceLanes(VectorOperators.ADD);
+        for (; i < len; i++) {
+            float e = (float) Math.exp(x[off + i] - max);
+            x[off + i] = e;
+            sum += e;
+        }
+        scale(x, off, len, 1f / sum);
+    }
+
+    /** Largest of x[off .. off + len); len must be positive. */
+    public static float max(float[] x, int off, int len) {
+        int i = 0;
+        float max = Float.NEGATIVE_INFINITY;
+        if (len >= F.length()) {
+            FloatVector acc = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
+            for (int bound = F.loopBound(len); i < bound; i += F.length()) {
+                acc = acc.max(FloatVector.fromArray(F, x, off + i));
+            }
+            max = acc.reduceLanes(VectorOperators.MAX);
+        }
+        for (; i < len; i++) max = Math.max(max, x[off + i]);
+        return max;
+    }
+
+    /**
+     * SwiGLU in place: gate[i] = silu(gate[i]) * up[i] for i in [0, n), silu(g) = g / (1 + e^-g).
+     */
+    public static void siluMultiply(float[] gate, float[] up, int n) {
+        siluMultiply(gate, 0, gate, 0, up, 0, n);
+    }
+
+    /** out[outOff + i] = silu(gate[gateOff + i]) * up[upOff + i]; out may be gate or up. */
+    public static void siluMultiply(float[] out, int outOff, float[] gate, int gateOff, float[] up, int upOff, int n) {
+        int i = 0;
+        FloatVector one = FloatVector.broadcast(F, 1f);
+        for (int bound = F.loopBound(n); i < bound; i += F.length()) {
+            FloatVector g = FloatVector.fromArray(F, gate, gateOff + i);
+            FloatVector silu = g.div(one.add(g.neg().lanewise(VectorOperators.EXP)));
+            silu.mul(FloatVector.fromArray(F, up, upOff + i)).intoArray(out, outOff + i);
+        }
+        for (; i < n; i++) {
+            float g = gate[gateOff + i];
+            out[outOff + i] = g / (1f + (float) Math.exp(-g)) * up[upOff + i];
+        }
+    }
+
+    /** Index in [0, len) of the largest of x[off .. off + len); the first one on ties. */
+    public static int argmax(float[] x, int off, int len) {
+        if (len <= 0) throw new IllegalArgumentException("argmax of an empty range");
+        float max = max(x, off, len);
+        for (int i = 0; i < len; i++) {
+            if (x[off + i] == max) return i;
+        }
+        return 0; // only NaNs: no element equals the max
+    }
+}

@@ -1,0 +1,56 @@
+package dev.sparkllm.engine.model;
+
+import dev.sparkllm.engine.backend.KvCache;
+import dev.sparkllm.engine.backend.StepBatch;
+import dev.sparkllm.engine.cpu.CpuModelRunner;
+
+import java.util.Random;
+
+/** The next-token logits after a prompt, computed through {@link CpuModelRunner} in one step or one token at a time. */
+final class PromptLogits {
+    private PromptLogits() {}
+
+    /** The whole prompt in one batch (the prefill path), logits of the last position only. */
+    static float[] wholePrompt(LoadedModel model, int[] prompt) {
+        CpuModelRunner runner = runner(model);
+        KvCache cache = runner.newCache();
+        StepBatch batch = new StepBatch(prompt.length);
+        for (int i = 0; i < prompt.length; i++) batch.add(prompt[i], i, cache, i == prompt.length - 1);
+        float[] logits = new float[runner.vocabSize()];
+        runner.forward(batch, logits);
+        return logits;
+    }
+
+    /** One token per step, each attending to the cache the earlier steps filled (the decode path). */
+    static float[] tokenByToken(LoadedModel model, int[] prompt) {
+        CpuModelRunner runner = runner(model);
+        KvCache cache = runner.newCache();
+        StepBatch batch = new StepBatch(1);
+        float[] logits = new float[runner.vocabSize()];
+        for (int i = 0; i < prompt.length; i++) {
+            batch.clear();
+            batch.add(prompt[i], i, cache, true);
+            runner.forward(batch, logits);
+        }
+        return logits;
+    }
+
+    /** Seeded random token ids over the whole vocabulary, special tokens included. */
+    static int[] randomPrompt(int length, int vocab, long seed) {
+        Random rnd = new Random(seed);
+        int[] ids = new int[length];
+        for (int i = 0; i < length; i++) ids[i] = rnd.nextInt(vocab);
+        return ids;
+    }
+
+    static double maxAbsDifference(float[] a, float[] b) {
+        if (a.length != b.length) throw new IllegalArgumentException(a.length + " vs " + b.length + " logits");
+        double max = 0;
+        for (int i = 0; i < a.length; i++) max = Math.max(max, Math.abs((double) a[i] - b[i]));
+        return max;
+    }
+
+    private static CpuModelRunner runner(LoadedModel model) {
+        return new CpuModelRunner(model.config(), model.weights(), model.config().contextLength());
+    }
+}
