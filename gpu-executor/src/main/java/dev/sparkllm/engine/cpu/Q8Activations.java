@@ -9,7 +9,7 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * Activation vectors quantized to 8 bits in blocks of 32, once per matmul, so the weight kernels
  * can multiply integers (as llama.cpp's vec_dot_q4_1_q8_1 / q8_0_q8_0 do): x ~ scale * q with
- * scale = max|x| / 127 per block and q = rint(x / scale) in [-127, 127]. The quantization error is
+ * scale = max|x| / 127 per block (rounded to f16) and q = rint(x * 127 / max|x|) in [-127, 127]. The quantization error is
  * at most scale / 2 per element, the same as llama.cpp's (it even rounds its scales to f16).
  *
  * <p>Two layouts of the same quants are kept, one per kernel family:
@@ -91,10 +91,11 @@ final class Q8Activations {
             IntVector odd = packed.lanewise(VectorOperators.ASHR, 16);
             odd.add(even.lanewise(VectorOperators.LSHL, 16)).intoArray(pairs, b * 16 + 8 * half);
         }
-        // llama.cpp stores both in f16 (block_q8_1.d and .s); rounding them the same way keeps
-        // our logits within float noise of llama.cpp's instead of differing by the f16 rounding.
+        // llama.cpp keeps the block scale in f16 (block_q8_0.d, block_q8_1.d); rounding it the
+        // same way keeps our logits closer to llama.cpp's. The scaled sum is derived from the
+        // rounded scale so every kernel stays exact relative to the integer quants.
         scales[b] = Float16.toFloat(Float16.fromFloat(scale));
-        scaledSums[b] = Float16.toFloat(Float16.fromFloat(scale * sum));
+        scaledSums[b] = scales[b] * sum;
     }
 
     /**
