@@ -16,8 +16,13 @@ build_cli_jar() {
   cli_jar
 }
 
-# Installs the pinned Python packages (llama-cpp-python builds from source: minutes, once).
+# A Python with the pinned reference packages: the machine's own when it already has them,
+# else a venv that gets them (llama-cpp-python builds from source: minutes, once).
 python_env() {
+  if python3 -c "import llama_cpp, numpy, sys; sys.exit(llama_cpp.__version__ != '0.3.16')" 2>/dev/null; then
+    command -v python3
+    return
+  fi
   if [ ! -x "$PY_VENV/bin/python" ]; then
     python3 -m venv "$PY_VENV"
   fi

@@ -1,5 +1,7 @@
 package dev.sparkllm.engine.format;
 
+import dev.sparkllm.engine.testutil.TestModels;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -7,12 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.sparkllm.engine.tensor.GgmlType;
 import dev.sparkllm.engine.tensor.WeightTensor;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -24,25 +24,11 @@ import org.junit.jupiter.api.Test;
  * Skipped when the model is not present.
  */
 class GgufFileRealModelTest {
-    private static final String FILE = "SmolLM2-135M-Instruct.Q4_1.gguf";
     private static Path model;
 
     @BeforeAll
     static void findModel() {
-        model = locateModel();
-        Assumptions.assumeTrue(model != null, "model not found: run ci/fetch-model.sh");
-    }
-
-    /** sparkllm.model.path if set (surefire passes it), else the cache that ci/fetch-model.sh fills. */
-    static Path locateModel() {
-        String prop = System.getProperty("sparkllm.model.path");
-        if (prop != null && !prop.isBlank() && !prop.startsWith("${") && prop.endsWith(FILE) && Files.isRegularFile(Path.of(prop))) {
-            return Path.of(prop);
-        }
-        String cache = System.getenv("SPARKLLM_CACHE");
-        Path base = cache != null && !cache.isBlank() ? Path.of(cache) : Path.of(System.getProperty("user.home"), ".cache", "sparkllm");
-        Path p = base.resolve("models").resolve(FILE);
-        return Files.isRegularFile(p) ? p : null;
+        model = TestModels.defaultModelPath();
     }
 
     @Test

@@ -11,7 +11,8 @@ import java.nio.file.Path;
 /**
  * The default model for tests: system property {@code sparkllm.model.path} (surefire passes it
  * from ci/test.sh), else the cache that {@code ci/fetch-model.sh} fills. A missing model fails
- * the test: a suite that skipped every model test would prove nothing.
+ * the test: a suite that skipped every model test would prove nothing. The cache is
+ * {@code $SPARKLLM_CACHE/models} or {@code ~/.cache/sparkllm/models}, as in ci/fetch-model.sh.
  */
 public final class TestModels {
     private static LoadedModel shared;
@@ -20,9 +21,11 @@ public final class TestModels {
 
     public static Path defaultModelPath() {
         String property = System.getProperty("sparkllm.model.path");
+        String cache = System.getenv("SPARKLLM_CACHE");
+        Path cacheDir = cache != null && !cache.isBlank() ? Path.of(cache) : Path.of(System.getProperty("user.home"), ".cache", "sparkllm");
         Path path = property != null && !property.isBlank() && !property.startsWith("${")
                 ? Path.of(property)
-                : Path.of(System.getProperty("user.home"), ".cache", "sparkllm", "models", "SmolLM2-135M-Instruct.Q4_1.gguf");
+                : cacheDir.resolve("models").resolve("SmolLM2-135M-Instruct.Q4_1.gguf");
         if (!Files.isRegularFile(path)) {
             throw new IllegalStateException("default model not found at " + path + ": run ci/fetch-model.sh");
         }

@@ -1,5 +1,7 @@
 package dev.sparkllm.engine.tokenizer;
 
+import dev.sparkllm.engine.testutil.TestModels;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sparkllm.engine.format.GgufFile;
@@ -10,7 +12,6 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,8 +22,6 @@ import static org.junit.jupiter.api.Assertions.fail;
 final class SmolLm2Fixture {
     static final String REFERENCE = "/tokenizer-reference/smollm2.jsonl";
     static final String HF_TOKENIZER_JSON_GZ = "/tokenizer-reference/smollm2-hf-tokenizer.json.gz";
-    private static final Path DEFAULT_MODEL = Path.of(System.getProperty("user.home"),
-            ".cache", "sparkllm", "models", "SmolLM2-135M-Instruct.Q4_1.gguf");
 
     private static TokenizerSpec spec;
 
@@ -33,14 +32,9 @@ final class SmolLm2Fixture {
     private SmolLm2Fixture() {
     }
 
-    /** The model file: system property sparkllm.model.path, else the cache that ci/fetch-model.sh fills. */
+    /** The model file (see {@link TestModels#defaultModelPath()}). */
     static Path modelPath() {
-        String property = System.getProperty("sparkllm.model.path");
-        Path path = property == null || property.isBlank() || property.startsWith("${") ? DEFAULT_MODEL : Path.of(property);
-        if (!Files.isRegularFile(path)) {
-            fail("SmolLM2 model not found at " + path + ": run ci/fetch-model.sh");
-        }
-        return path;
+        return TestModels.defaultModelPath();
     }
 
     /** The tokenizer spec of the model file, read once per test JVM. */
