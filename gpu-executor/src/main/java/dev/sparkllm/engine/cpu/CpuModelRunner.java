@@ -6,6 +6,7 @@ import dev.sparkllm.engine.backend.StepBatch;
 import dev.sparkllm.engine.model.LayerWeights;
 import dev.sparkllm.engine.model.ModelConfig;
 import dev.sparkllm.engine.model.ModelWeights;
+import dev.sparkllm.engine.tensor.WeightTensor;
 
 /**
  * The Llama-family forward pass on the CPU, over a batch of tokens from many sequences at once.
@@ -14,6 +15,8 @@ import dev.sparkllm.engine.model.ModelWeights;
  * head over that token's own sequence cache.
  */
 public final class CpuModelRunner implements ModelRunner {
+    private static final int[] THREE_ZEROS = {0, 0, 0};
+    private static final int[] TWO_ZEROS = {0, 0};
     private final ModelConfig config;
     private final ModelWeights weights;
     private final Rope rope;
@@ -65,9 +68,9 @@ public final class CpuModelRunner implements ModelRunner {
         for (int t = 0; t < n; t++) {
             VectorOps.rmsnorm(s.xb, t * dim, s.x, t * dim, w.attnNorm(), dim, config.rmsEps());
         }
-        MatMul.matmul(w.wq(), s.xb, 0, s.q, 0, n);
-        MatMul.matmul(w.wk(), s.xb, 0, s.k, 0, n);
-        MatMul.matmul(w.wv(), s.xb, 0, s.v, 0, n);
+        // q, k and v multiply the same input: one shared call quantizes it once.
+        MatMul.matmulShared(new WeightTensor[] {w.wq(), w.wk(), w.wv()}, s.xb, 0,
+                new float[][] {s.q, s.k, s.v}, THREE_ZEROS, n);
         for (int t = 0; t < n; t++) {
             if (w.bq() != null) VectorOps.addInPlace(s.q, t * qDim, w.bq(), 0, qDim);
             if (w.bk() != null) VectorOps.addInPlace(s.k, t * kvDim, w.bk(), 0, kvDim);
@@ -87,8 +90,8 @@ public final class CpuModelRunner implements ModelRunner {
         for (int t = 0; t < n; t++) {
             VectorOps.rmsnorm(s.xb, t * dim, s.x, t * dim, w.ffnNorm(), dim, config.rmsEps());
         }
-        MatMul.matmul(w.wGate(), s.xb, 0, s.gate, 0, n);
-        MatMul.matmul(w.wUp(), s.xb, 0, s.up, 0, n);
+        MatMul.matmulShared(new WeightTensor[] {w.wGate(), w.wUp()}, s.xb, 0,
+                new float[][] {s.gate, s.up}, TWO_ZEROS, n);
         VectorOps.siluMultiply(s.gate, s.up, n * ffn);
         MatMul.matmul(w.wDown(), s.gate, 0, s.xb, 0, n);
         VectorOps.addInPlace(s.x, 0, s.xb, 0, n * dim);
