@@ -1,5 +1,11 @@
 package dev.sparkllm.engine.cpu;
 
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
 /**
  * IEEE 754 half precision (binary16) conversions. Java 17 has no {@code Float.float16ToFloat}, so
  * decoding goes through a 65536-entry table (256 KiB, built once): one load per scale, and exact
@@ -75,8 +81,47 @@ public final class Float16 {
         return (short) (sign | ((rounded >>> 13) - (112 << 10)));
     }
 
-    /** Rounds x[off .. off + n) to the nearest f16 value, keeping them as floats. */
-    public static void roundInPlace(float[] x, int off, int n) {
-        for (int i = off; i < off + n; i++) x[i] = toFloat(fromFloat(x[i]));
+    /** Same as toFloat(fromFloat(value)): value rounded to the nearest half (ties to even). */
+    public static float round(float value) {
+        return toFloat(fromFloat(value));
+    }
+
+    private static final VectorSpecies<Float> F = FloatVector.SPECIES_256;
+
+    /**
+     * Rounds a[off .. off + len) in place to half precision, as storing them in an F16 tensor
+     * and reading them back would (llama.cpp keeps its KV cache, and feeds attention, in F16).
+     * Equal to {@link #round} element by element, except that NaNs are left as they are.
+     * Vectorized: this runs on every cached key and value and every attention score.
+     */
+    public static void roundInPlace(float[] a, int off, int len) {
+        int i = 0;
+        for (int bound = F.loopBound(len); i < bound; i += F.length()) {
+            roundVector(FloatVector.fromArray(F, a, off + i)).intoArray(a, off + i);
+        }
+        for (; i < len; i++) {
+            float v = a[off + i];
+            if (!Float.isNaN(v)) a[off + i] = round(v);
+        }
+    }
+
+    private static final float SUBNORMAL_ROUNDER = 0.75f;     // ulp(0.75) = 2^-24 = the subnormal half step
+
+    private static FloatVector roundVector(FloatVector v) {
+        IntVector bits = v.reinterpretAsInts();
+        IntVector magnitude = bits.and(0x7FFFFFFF);
+        IntVector sign = bits.and(0x80000000);
+        // Normal halves: round the float mantissa to 10 bits, ties to even (carries into the exponent are right).
+        IntVector lsb = bits.lanewise(VectorOperators.LSHR, 13).and(1);
+        IntVector normal = bits.add(lsb.add(0x0FFF)).and(0xFFFFE000);
+        // Subnormal halves (|v| < 2^-14): multiples of 2^-24; the float addition rounds to even.
+        IntVector subnormal = v.add(SUBNORMAL_ROUNDER).sub(SUBNORMAL_ROUNDER).reinterpretAsInts().or(sign);
+        VectorMask<Integer> isSubnormal = magnitude.compare(VectorOperators.LT, 0x38800000);
+        VectorMask<Integer> overflows = magnitude.compare(VectorOperators.GE, 0x477FF000);    // >= 65520
+        VectorMask<Integer> isNaN = magnitude.compare(VectorOperators.GT, 0x7F800000);
+        IntVector rounded = normal.blend(subnormal, isSubnormal)
+                .blend(sign.or(0x7F800000), overflows)
+                .blend(bits, isNaN);
+        return rounded.reinterpretAsFloats();
     }
 }

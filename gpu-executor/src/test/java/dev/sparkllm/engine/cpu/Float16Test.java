@@ -79,4 +79,37 @@ class Float16Test {
             }
         }
     }
+
+    /** The vectorized roundInPlace against the scalar fromFloat/toFloat round trip, at every magnitude. */
+    @Test
+    void roundInPlaceEqualsScalarRoundTrip() {
+        Random rnd = new Random(12);
+        float[] specials = {0f, -0f, 1f, -1f, 65504f, 65519.99f, 65520f, -65520f, 1e9f, Float.POSITIVE_INFINITY,
+                Float.NEGATIVE_INFINITY, 0x1p-14f, 0x1.ffcp-15f, 0x1p-24f, 0x1p-25f, 0x1.8p-25f, -0x1p-25f, 1e-30f,
+                Float.MIN_VALUE, -Float.MIN_VALUE, 2049f, 2051f, 0.1f, -0.333f};
+        int n = 100_000 + specials.length;
+        float[] values = new float[n];
+        System.arraycopy(specials, 0, values, 0, specials.length);
+        for (int i = specials.length; i < n; i++) {
+            // Uniform over bit patterns covers subnormal, normal and overflow ranges alike.
+            values[i] = Float.intBitsToFloat(rnd.nextInt());
+        }
+        float[] rounded = values.clone();
+        Float16.roundInPlace(rounded, 0, n);
+        for (int i = 0; i < n; i++) {
+            if (Float.isNaN(values[i])) {
+                assertTrue(Float.isNaN(rounded[i]));
+                continue;
+            }
+            float expected = Float16.round(values[i]);
+            assertEquals(Float.floatToRawIntBits(expected), Float.floatToRawIntBits(rounded[i]),
+                    "value " + values[i] + " (0x" + Integer.toHexString(Float.floatToRawIntBits(values[i])) + ")");
+        }
+        // Offsets and a scalar tail.
+        float[] part = {7f, 1.0001f, 2.0002f, 3.0003f, 7f};
+        Float16.roundInPlace(part, 1, 3);
+        assertEquals(7f, part[0]);
+        assertEquals(Float16.round(2.0002f), part[2]);
+        assertEquals(7f, part[4]);
+    }
 }
