@@ -79,7 +79,7 @@ public final class EngineCli {
         Path input = Path.of(a.require("input"));
         Path output = Path.of(a.require("output"));
         long started = System.nanoTime();
-        int rows = 0, failed = 0, generatedTokens = 0;
+        RunTotals totals = new RunTotals();
         try (LoadedModel model = ModelLoader.load(Path.of(a.require("model")));
              InferenceEngine engine = InferenceEngine.cpu(model, options);
              BufferedReader in = Files.newBufferedReader(input, StandardCharsets.UTF_8);
@@ -94,23 +94,30 @@ public final class EngineCli {
                 if (line.isBlank()) continue;
                 chunk.add(JsonlRequests.parse(line, lineNumber, defaults, chat, a.get("system", null)));
                 if (chunk.size() == batch * 16) {
-                    for (GenerationResult r : runChunk(engine, chunk, w)) {
-                        rows++;
-                        if (!r.ok()) failed++;
-                        generatedTokens += r.completionTokens();
-                    }
+                    totals.add(runChunk(engine, chunk, w));
                     chunk.clear();
                 }
             }
-            for (GenerationResult r : runChunk(engine, chunk, w)) {
+            totals.add(runChunk(engine, chunk, w));
+        }
+        double seconds = (System.nanoTime() - started) / 1e9;
+        log.printf("%d rows (%d with errors), %d tokens generated in %.1f s (%.1f tokens/s) -> %s%n",
+                totals.rows, totals.failed, totals.generatedTokens, seconds, totals.generatedTokens / seconds, output);
+    }
+
+    /** Counts for the closing log line. */
+    private static final class RunTotals {
+        int rows;
+        int failed;
+        long generatedTokens;
+
+        void add(List<GenerationResult> results) {
+            for (GenerationResult r : results) {
                 rows++;
                 if (!r.ok()) failed++;
                 generatedTokens += r.completionTokens();
             }
         }
-        double seconds = (System.nanoTime() - started) / 1e9;
-        log.printf("%d rows (%d with errors), %d tokens generated in %.1f s (%.1f tokens/s) -> %s%n",
-                rows, failed, generatedTokens, seconds, generatedTokens / seconds, output);
     }
 
     /** Generates for one chunk of lines and writes their results in input order. */
