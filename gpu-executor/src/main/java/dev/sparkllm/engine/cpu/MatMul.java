@@ -13,7 +13,7 @@ import dev.sparkllm.engine.tensor.WeightTensor;
  *       packed quantized blocks ({@link Q4Kernels}, {@link Q8Kernels}). Rows go in tiles of 16;
  *       with several tokens a tile is reused from L1 for each of them. The result carries the
  *       activation rounding error that llama.cpp's q8_1 path has (relative ~1e-3 of |w| |x|).</li>
- *   <li>Many tokens (prefill, opt-in, see {@link #PREFILL_MIN_TOKENS}): each worker decodes 8 rows at a time to floats and multiplies them
+ *   <li>Many tokens (prefill, opt-in, see {@link #setPrefillMinTokens}): each worker decodes 8 rows at a time to floats and multiplies them
  *       with all tokens' float activations ({@link FloatGemm}), so every weight block is decoded
  *       once per call however many tokens there are. No activation rounding.</li>
  * </ul>
@@ -47,7 +47,18 @@ public final class MatMul {
      * box): 2 tokens integer 11-16 vs float ~16; 4 tokens 10-15 vs 10-13; 16 tokens 9.4-9.8 vs
      * 6.9-8.0; 64 tokens 11-13.6 vs 6.1-6.4.
      */
-    static final int PREFILL_MIN_TOKENS = Integer.getInteger("sparkllm.cpu.prefillMinTokens", Integer.MAX_VALUE);
+    private static volatile int prefillMinTokens = Integer.getInteger("sparkllm.cpu.prefillMinTokens", Integer.MAX_VALUE);
+
+    /** Calls with at least this many tokens take the float path (see above); Integer.MAX_VALUE: never. */
+    public static int prefillMinTokens() {
+        return prefillMinTokens;
+    }
+
+    /** Sets {@link #prefillMinTokens()} (engine configuration; tests use it to cover both paths). */
+    public static void setPrefillMinTokens(int tokens) {
+        if (tokens < 1) throw new IllegalArgumentException("prefillMinTokens must be >= 1, got " + tokens);
+        prefillMinTokens = tokens;
+    }
 
     private static final ThreadLocal<Q8Activations> ACTIVATIONS = ThreadLocal.withInitial(Q8Activations::new);
     private static final ThreadLocal<float[]> ROW_SCRATCH = ThreadLocal.withInitial(() -> new float[0]);
@@ -63,7 +74,8 @@ public final class MatMul {
         if (packed instanceof PackedF32 f) {
             floatWeights(f, x, xOffset, out, outOffset, nTokens);
         } else {
-            quantized(new Target[] {new Target((QuantizedMatrix) packed, out, outOffset, 0)}, x, xOffset, nTokens);
+            boolean floatPath = nTokens >= prefillMinTokens;
+            quantized(new Target[] {new Target((QuantizedMatrix) packed, out, outOffset, 0)}, x, xOffset, nTokens, floatPath);
         }
     }
 
@@ -79,6 +91,7 @@ public final class MatMul {
             throw new IllegalArgumentException(ws.length + " matrices but " + outs.length + " outputs and " + outOffsets.length + " offsets");
         }
         Target[] targets = new Target[ws.length];
+        boolean floatPath = nTokens >= prefillMinTokens;
         int tiles = 0;
         boolean sharable = true;
         for (int i = 0; i < ws.length; i++) {
@@ -89,14 +102,14 @@ public final class MatMul {
                 break;
             }
             targets[i] = new Target(q, outs[i], outOffsets[i], tiles);
-            tiles += tilesOf(q.rows(), nTokens);
+            tiles += tilesOf(q.rows(), floatPath);
         }
         if (nTokens == 0) return;
         if (!sharable) {
             for (int i = 0; i < ws.length; i++) matmul(ws[i], x, xOffset, outs[i], outOffsets[i], nTokens);
             return;
         }
-        quantized(targets, x, xOffset, nTokens);
+        quantized(targets, x, xOffset, nTokens, floatPath);
     }
 
     /** out[outOffset + r] = row r of w . x[xOffset ...]: {@link #matmul} with one token. */
@@ -124,8 +137,8 @@ public final class MatMul {
     /** One quantized matrix of a call, its output, and the index of its first row tile. */
     private record Target(QuantizedMatrix w, float[] out, int outOffset, int firstTile) {}
 
-    private static int tilesOf(int rows, int nTokens) {
-        int tile = nTokens < PREFILL_MIN_TOKENS ? DECODE_ROW_TILE : PREFILL_ROW_TILE;
+    private static int tilesOf(int rows, boolean floatPath) {
+        int tile = floatPath ? PREFILL_ROW_TILE : DECODE_ROW_TILE;
         return (rows + tile - 1) / tile;
     }
 
@@ -136,10 +149,10 @@ public final class MatMul {
         return targets[i];
     }
 
-    private static void quantized(Target[] targets, float[] x, int xOffset, int nTokens) {
+    private static void quantized(Target[] targets, float[] x, int xOffset, int nTokens, boolean floatPath) {
         Target last = targets[targets.length - 1];
-        int tiles = last.firstTile + tilesOf(last.w.rows(), nTokens);
-        if (nTokens < PREFILL_MIN_TOKENS) {
+        int tiles = last.firstTile + tilesOf(last.w.rows(), floatPath);
+        if (!floatPath) {
             decode(targets, tiles, x, xOffset, nTokens);
         } else {
             prefill(targets, tiles, x, xOffset, nTokens);
@@ -155,7 +168,13 @@ public final class MatMul {
                 int rows = target.w.rows();
                 int r0 = (tile - target.firstTile) * DECODE_ROW_TILE;
                 int r1 = Math.min(rows, r0 + DECODE_ROW_TILE);
-                for (int t = 0; t < nTokens; t++) {
+                // Tokens in pairs: each weight block is unpacked once for two tokens (same results).
+                int t = 0;
+                for (; t + 1 < nTokens; t += 2) {
+                    target.w.matvec2(acts, t, t + 1, target.out, target.outOffset + t * rows,
+                            target.outOffset + (t + 1) * rows, r0, r1);
+                }
+                if (t < nTokens) {
                     target.w.matvec(acts, t, target.out, target.outOffset + t * rows, r0, r1);
                 }
             }

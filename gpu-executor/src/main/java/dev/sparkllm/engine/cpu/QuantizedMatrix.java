@@ -12,6 +12,16 @@ sealed interface QuantizedMatrix permits PackedQ4, PackedQ8 {
     /** out[outOff + r] = row r . token {@code token} of x, for r in [rowFrom, rowTo). */
     void matvec(Q8Activations x, int token, float[] out, int outOff, int rowFrom, int rowTo);
 
+    /**
+     * {@link #matvec} for tokens A and B, bit-identical to two matvec calls; implementations may
+     * share the unpacking of each weight block between the two.
+     */
+    default void matvec2(Q8Activations x, int tokenA, int tokenB, float[] out, int outOffA, int outOffB,
+                         int rowFrom, int rowTo) {
+        matvec(x, tokenA, out, outOffA, rowFrom, rowTo);
+        matvec(x, tokenB, out, outOffB, rowFrom, rowTo);
+    }
+
     /** Rows [row, row + count) as floats into dst, cols per row. */
     void dequantizeRows(int row, int count, float[] dst);
 }

@@ -27,7 +27,7 @@ final class MatMulReference {
         Arrays.fill(out, Float.NaN);
         MatMul.matmul(w, x, xOff, out, outOff, tokens);
 
-        boolean quantizedActivations = w.type().blockSize > 1 && tokens < MatMul.PREFILL_MIN_TOKENS;
+        boolean quantizedActivations = w.type().blockSize > 1 && tokens < MatMul.prefillMinTokens();
         float[] row = new float[cols];
         for (int r = 0; r < rows; r++) {
             Dequantize.row(w, r, row, 0);

@@ -25,9 +25,12 @@ class MatMulTest {
     private static final int[] TOKENS = {1, 2, 3, 4, 5, 9};
 
     @AfterAll
-    static void restoreThreads() {
+    static void restoreDefaults() {
         Parallel.setThreads(Runtime.getRuntime().availableProcessors());
+        MatMul.setPrefillMinTokens(DEFAULT_PREFILL_MIN_TOKENS);
     }
+
+    private static final int DEFAULT_PREFILL_MIN_TOKENS = MatMul.prefillMinTokens();
 
     @ParameterizedTest
     @EnumSource(GgmlType.class)
@@ -38,15 +41,21 @@ class MatMulTest {
                 : type.blockSize == 32
                 ? new int[][] {{1, 32}, {3, 64}, {37, 96}, {70, 576}}
                 : new int[][] {{1, 13}, {5, 40}, {37, 96}, {19, 576}};
-        for (int[] shape : shapes) {
-            WeightTensor w = TestQuantizer.random(type, shape[0], shape[1], rnd);
-            for (int threads : THREADS) {
-                Parallel.setThreads(threads);
-                for (int tokens : TOKENS) {
-                    check(w, tokens, rnd, type + " " + shape[0] + "x" + shape[1] + " threads=" + threads + " tokens=" + tokens);
+        // Integer path for every batch (the default), and the float path from 4 tokens on.
+        for (int prefillMin : new int[] {Integer.MAX_VALUE, 4}) {
+            MatMul.setPrefillMinTokens(prefillMin);
+            for (int[] shape : shapes) {
+                WeightTensor w = TestQuantizer.random(type, shape[0], shape[1], rnd);
+                for (int threads : THREADS) {
+                    Parallel.setThreads(threads);
+                    for (int tokens : TOKENS) {
+                        check(w, tokens, rnd, type + " " + shape[0] + "x" + shape[1] + " threads=" + threads
+                                + " tokens=" + tokens + " prefillMin=" + prefillMin);
+                    }
                 }
             }
         }
+        MatMul.setPrefillMinTokens(DEFAULT_PREFILL_MIN_TOKENS);
     }
 
     /** Weight tensors made by ggml's reference quantizers from smooth data, not random blocks. */
@@ -87,7 +96,9 @@ class MatMulTest {
         };
         WeightTensor f32 = TestQuantizer.random(GgmlType.F32, 5, 256, rnd);
         Parallel.setThreads(2);
+        for (int prefillMin : new int[] {Integer.MAX_VALUE, 4})
         for (WeightTensor[] set : new WeightTensor[][] {ws, {ws[0], f32, ws[2]}}) {
+            MatMul.setPrefillMinTokens(prefillMin);
             for (int tokens : TOKENS) {
                 float[] x = randomVector(tokens * 256 + 1, rnd);
                 float[][] shared = new float[set.length][];
@@ -103,6 +114,24 @@ class MatMulTest {
                 for (int i = 0; i < set.length; i++) {
                     assertTrue(Arrays.equals(separate[i], shared[i]), "matrix " + i + " tokens " + tokens);
                 }
+            }
+        }
+        MatMul.setPrefillMinTokens(DEFAULT_PREFILL_MIN_TOKENS);
+    }
+
+    /** On the default (integer) path a token's result does not depend on the batch it is in. */
+    @Test
+    void resultsDoNotDependOnBatchSizeByDefault() {
+        Random rnd = new Random(21);
+        for (GgmlType type : new GgmlType[] {GgmlType.Q4_1, GgmlType.Q4_K, GgmlType.Q8_0, GgmlType.Q6_K}) {
+            WeightTensor w = TestQuantizer.random(type, 37, 256, rnd);      // odd row count: a row left over from pairs
+            float[] x = randomVector(7 * 256, rnd);
+            float[] batch = new float[7 * 37];
+            MatMul.matmul(w, x, 0, batch, 0, 7);
+            for (int t = 0; t < 7; t++) {
+                float[] single = new float[37];
+                MatMul.matmul(w, x, t * 256, single, 0, 1);
+                assertTrue(Arrays.equals(single, Arrays.copyOfRange(batch, t * 37, t * 37 + 37)), type + " token " + t);
             }
         }
     }
