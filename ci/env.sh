@@ -16,17 +16,18 @@ build_cli_jar() {
   cli_jar
 }
 
-# A Python with the pinned reference packages: the machine's own when it already has them,
-# else a venv that gets them (llama-cpp-python builds from source: minutes, once).
+# A Python with the pinned reference packages (llama_cpp 0.3.16, numpy, pyarrow): the machine's own
+# when it already has them, else a venv that gets them (llama-cpp-python builds from source:
+# minutes, once).
 python_env() {
-  if python3 -c "import llama_cpp, numpy, sys; sys.exit(llama_cpp.__version__ != '0.3.16')" 2>/dev/null; then
+  if python3 -c "import llama_cpp, numpy, pyarrow, sys; sys.exit(llama_cpp.__version__ != '0.3.16')" 2>/dev/null; then
     command -v python3
     return
   fi
   if [ ! -x "$PY_VENV/bin/python" ]; then
     python3 -m venv "$PY_VENV"
   fi
-  if ! "$PY_VENV/bin/python" -c "import llama_cpp, numpy" 2>/dev/null; then
+  if ! "$PY_VENV/bin/python" -c "import llama_cpp, numpy, pyarrow" 2>/dev/null; then
     "$PY_VENV/bin/pip" install --quiet --disable-pip-version-check -r "$REPO_ROOT/ci/python-requirements.txt" >&2
   fi
   echo "$PY_VENV/bin/python"
