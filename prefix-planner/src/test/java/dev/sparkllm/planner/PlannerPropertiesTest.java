@@ -116,7 +116,7 @@ class PlannerPropertiesTest {
     for (int s = 0; s < shards; s++) {
       List<PrefixSummary> perPartition = new ArrayList<>();
       for (int p = 0; p < dataPartitions; p++) {
-        perPartition.add(new PrefixSummary(config, s, shards, 16));
+        perPartition.add(new PrefixSummary(config, s, shards));
       }
       byShard.add(perPartition);
     }

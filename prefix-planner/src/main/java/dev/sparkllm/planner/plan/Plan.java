@@ -33,11 +33,11 @@ public final class Plan implements Serializable {
   private final long requests;
   private final long promptTokens;
   private final long decodeTokens;
-  private final Map<Long, Integer> groupByHash = new HashMap<>();
+  private final GroupIndex groupIndex;
+  private final int[] firstPieceOfUnit;
   private final int[] unitOfGroup;
   private final int[] indexInUnit;
   private final int poolUnit;
-  private final int deepestPrefixBlocks;
   private transient BlockHasher hasher;
 
   Plan(PlannerConfig config, CostModel costModel, List<PlanGroup> groups, List<PlanUnit> units, List<Piece> pieces,
@@ -66,12 +66,15 @@ public final class Plan implements Serializable {
       }
     }
     this.poolUnit = pool;
-    int deepest = 0;
-    for (PlanGroup group : groups) {
-      groupByHash.put(group.prefixHash(), group.id());
-      deepest = Math.max(deepest, group.prefixTokens() / blockSize);
+    this.groupIndex = new GroupIndex(groups, blockSize);
+    this.firstPieceOfUnit = new int[units.size() + 1];
+    java.util.Arrays.fill(firstPieceOfUnit, this.pieces.size());
+    for (int i = this.pieces.size() - 1; i >= 0; i--) { // pieces are sorted by unit
+      firstPieceOfUnit[this.pieces.get(i).unit()] = i;
     }
-    this.deepestPrefixBlocks = deepest;
+    for (int u = units.size() - 1; u >= 0; u--) {
+      firstPieceOfUnit[u] = Math.min(firstPieceOfUnit[u], firstPieceOfUnit[u + 1]);
+    }
   }
 
   private BlockHasher hasher() {
@@ -84,13 +87,19 @@ public final class Plan implements Serializable {
   /** The deepest group whose prefix {@code tokens[0, length)} starts with, or -1. */
   public int groupOf(int[] tokens, int length) {
     BlockHasher h = hasher();
-    int blocks = Math.min(h.wholeBlocks(length), deepestPrefixBlocks);
+    int blocks = h.wholeBlocks(length);
     long hash = h.rootHash();
+    int hashed = 0;
     int group = -1;
-    for (int b = 0; b < blocks; b++) {
-      hash = h.extend(hash, tokens, b);
-      Integer found = groupByHash.get(hash);
-      if (found != null) {
+    for (int depth : groupIndex.depthsInBlocks()) {
+      if (depth > blocks) {
+        break;
+      }
+      for (; hashed < depth; hashed++) {
+        hash = h.extend(hash, tokens, hashed);
+      }
+      int found = groupIndex.groupOf(hash);
+      if (found >= 0) {
         group = found;
       }
     }
@@ -127,13 +136,12 @@ public final class Plan implements Serializable {
 
   private int partitionOf(int unit, double position) {
     Piece last = null;
-    for (Piece piece : pieces) { // pieces are sorted by unit, then position
-      if (piece.unit() == unit) {
-        if (piece.contains(position)) {
-          return piece.partition();
-        }
-        last = piece;
+    for (int i = firstPieceOfUnit[unit]; i < firstPieceOfUnit[unit + 1]; i++) {
+      Piece piece = pieces.get(i);
+      if (piece.contains(position)) {
+        return piece.partition();
       }
+      last = piece;
     }
     if (last == null) {
       throw new IllegalStateException("unit " + unit + " has no piece");

@@ -23,14 +23,14 @@ public final class PrefixSummary implements Serializable {
   private final long hashSeed;
   private final int shard;
   private final int shardCount;
-  private final PrefixNodeTable nodes;
+  private final ChainTrie trie = new ChainTrie();
   private long requests;
   private long promptTokens;
   private long decodeTokens;
   private transient BlockHasher hasher;
   private transient long[] chainScratch;
 
-  public PrefixSummary(PlannerConfig config, int shard, int shardCount, int expectedNodes) {
+  public PrefixSummary(PlannerConfig config, int shard, int shardCount) {
     if (shardCount < 1 || shard < 0 || shard >= shardCount) {
       throw new IllegalArgumentException("shard " + shard + " of " + shardCount + " is not a valid shard");
     }
@@ -38,12 +38,11 @@ public final class PrefixSummary implements Serializable {
     this.hashSeed = config.hashSeed();
     this.shard = shard;
     this.shardCount = shardCount;
-    this.nodes = new PrefixNodeTable(expectedNodes);
   }
 
   /** A summary of the only shard. */
   public PrefixSummary(PlannerConfig config) {
-    this(config, 0, 1, 1024);
+    this(config, 0, 1);
   }
 
   /** The shard a prompt belongs to (see the class comment). */
@@ -76,12 +75,11 @@ public final class PrefixSummary implements Serializable {
     promptTokens += length;
     decodeTokens += decodeEstimate;
     int blocks = h.wholeBlocks(length);
-    long parent = h.rootHash();
-    for (int b = 0; b < blocks; b++) {
-      long hash = h.extend(parent, tokens, b);
-      nodes.add(hash, parent, (b + 1) * blockSize, 1, length, decodeEstimate);
-      parent = hash;
+    if (chainScratch == null || chainScratch.length < blocks) {
+      chainScratch = new long[Math.max(blocks, 64)];
     }
+    h.chain(tokens, length, chainScratch);
+    trie.insert(chainScratch, blocks, 1, length, decodeEstimate);
   }
 
   /** Adds {@code other}'s counters into this summary and returns this. */
@@ -96,7 +94,7 @@ public final class PrefixSummary implements Serializable {
     requests += other.requests;
     promptTokens += other.promptTokens;
     decodeTokens += other.decodeTokens;
-    other.nodes.forEach(nodes::add);
+    trie.addAll(other.trie);
     return this;
   }
 
@@ -121,8 +119,8 @@ public final class PrefixSummary implements Serializable {
     return shardCount;
   }
 
-  PrefixNodeTable nodes() {
-    return nodes;
+  ChainTrie trie() {
+    return trie;
   }
 
   public long requests() {
@@ -137,8 +135,8 @@ public final class PrefixSummary implements Serializable {
     return decodeTokens;
   }
 
-  /** Distinct block prefixes held (memory is about 60 bytes each). */
-  public int nodeCount() {
-    return nodes.size();
+  /** Distinct block prefixes held (memory is about 8 bytes each, plus a small object per branch). */
+  public long distinctBlocks() {
+    return trie.distinctBlocks();
   }
 }

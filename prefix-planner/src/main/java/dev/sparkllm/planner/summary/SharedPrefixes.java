@@ -1,5 +1,6 @@
 package dev.sparkllm.planner.summary;
 
+import dev.sparkllm.planner.hash.BlockHasher;
 import dev.sparkllm.planner.sharing.SharingTree;
 import dev.sparkllm.planner.sharing.SharingTree.FlatNode;
 import java.io.Serializable;
@@ -37,13 +38,10 @@ public final class SharedPrefixes implements Serializable {
     this.decodeTokens = decodeTokens;
   }
 
+  /** The shared prefixes of a whole shard (see {@link ChainTrie#shared}). */
   static SharedPrefixes of(PrefixSummary summary, int minRequests) {
-    List<FlatNode> shared = new ArrayList<>();
-    summary.nodes().forEach((hash, parent, depth, requests, prompt, decode) -> {
-      if (requests >= minRequests) {
-        shared.add(new FlatNode(hash, parent, depth, requests, prompt, decode));
-      }
-    });
+    BlockHasher hasher = new BlockHasher(summary.blockSize(), summary.hashSeed());
+    List<FlatNode> shared = summary.trie().shared(minRequests, hasher.rootHash(), summary.blockSize());
     BitSet shards = new BitSet();
     shards.set(summary.shard());
     return new SharedPrefixes(summary.blockSize(), summary.hashSeed(), summary.shardCount(), shards, shared,
