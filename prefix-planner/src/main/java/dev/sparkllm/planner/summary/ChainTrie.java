@@ -25,6 +25,8 @@ import java.util.Map;
  */
 final class ChainTrie implements Serializable {
   private static final long serialVersionUID = 1L;
+  /** No prompt has 2^24 blocks (hundreds of millions of tokens): a longer edge is corruption. */
+  private static final int MAX_EDGE_BLOCKS = 1 << 24;
 
   private static final class Node {
     /** Chain hashes of this edge: blocks (depthBefore, depthBefore + length] live in hashes[offset...]. */
@@ -228,28 +230,30 @@ final class ChainTrie implements Serializable {
     if (count < 1) {
       throw new IOException("a serialized prefix trie has at least its root, got " + count + " nodes");
     }
-    Node[] nodes = new Node[count];
+    // Grown as records arrive, never sized from the stream: a corrupt count must not allocate.
+    List<Node> nodes = new ArrayList<>();
     distinctBlocks = 0;
     for (int i = 0; i < count; i++) {
       int parent = in.readInt();
       int length = in.readInt();
-      if ((i == 0) != (parent == -1) || parent >= i || length < 0 || (i > 0 && length == 0)) {
+      if ((i == 0) != (parent == -1) || parent >= i || length < 0 || (i > 0 && length == 0)
+          || length > MAX_EDGE_BLOCKS) {
         throw new IOException("corrupt prefix trie at node " + i);
       }
       long[] hashes = new long[length];
       for (int k = 0; k < length; k++) {
         hashes[k] = in.readLong();
       }
-      Node node = new Node(hashes, 0, length, i == 0 ? 0 : nodes[parent].depth());
+      Node node = new Node(hashes, 0, length, i == 0 ? 0 : nodes.get(parent).depth());
       node.endingRequests = in.readLong();
       node.endingPromptTokens = in.readLong();
       node.endingDecodeTokens = in.readLong();
-      nodes[i] = node;
+      nodes.add(node);
       if (i > 0) {
-        nodes[parent].children().put(hashes[0], node);
+        nodes.get(parent).children().put(hashes[0], node);
         distinctBlocks += length;
       }
     }
-    root = nodes[0];
+    root = nodes.get(0);
   }
 }
