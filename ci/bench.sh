@@ -2,11 +2,15 @@
 # Runs one benchmark by name and ends with one line "RESULT NAME key=value ...".
 #   engine-single  single-sequence prompt processing and decode tokens/s of the CPU engine,
 #                  side by side with llama.cpp (llama-cpp-python) on the same file and threads.
+#   planner        plans ROWS (default 1,000,000) generated prompts of the BatchLLM shape and of the
+#                  multi-level shape in a 4 GiB heap: plan time, peak heap, and prefill saving as a
+#                  fraction of the optimum next to an LRU prefix cache and a lexicographic sort.
+#   uwfq           the UWFQ scheduler: simulator table and a real Spark run (ci/bench-uwfq.sh).
 # Environment: THREADS (default 2), PROMPT_TOKENS (128), GEN_TOKENS (64), REPS (3).
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$REPO_ROOT"
-NAME="${1:?usage: ci/bench.sh NAME (engine-single)}"
+NAME="${1:?usage: ci/bench.sh NAME (engine-single, planner, uwfq)}"
 THREADS="${THREADS:-2}"
 PROMPT_TOKENS="${PROMPT_TOKENS:-128}"
 GEN_TOKENS="${GEN_TOKENS:-64}"
@@ -34,8 +38,33 @@ print("RESULT engine-single threads=%s pp_tps=%.1f tg_tps=%.1f llamacpp_pp_tps=%
                                        o["pp_tps"] / t["pp_tps"], o["tg_tps"] / t["tg_tps"]))
 PY
     ;;
+  planner)
+    ROWS="${ROWS:-1000000}"
+    (mvn -B -q -DskipTests -pl prefix-planner install) >&2
+    results=()
+    for shape in batchllm multilevel; do
+      line=$(java -Xmx4g -XX:+UseParallelGC -cp prefix-planner/target/classes \
+        dev.sparkllm.planner.bench.PlannerBench "$shape" "$ROWS" "$THREADS" | tail -n 1)
+      echo "$line" >&2
+      results+=("$line")
+    done
+    python3 - "$THREADS" "${results[@]}" <<'PY'
+import json, sys
+parts = ["RESULT planner threads=%s" % sys.argv[1]]
+for raw in sys.argv[2:]:
+    r = json.loads(raw)
+    s = r["shape"]
+    parts.append("%s_rows=%d %s_plan_s=%.2f %s_peak_heap_mib=%.0f %s_saving=%.4f %s_lru_saving=%.4f %s_lexsort_saving=%.4f"
+                 % (s, r["rows"], s, r["plan_s"], s, r["peak_heap_mib"], s, r["plan_saving"], s, r["lru_saving"],
+                    s, r["lexsort_saving"]))
+print(" ".join(parts))
+PY
+    ;;
+  uwfq)
+    exec ci/bench-uwfq.sh
+    ;;
   *)
-    echo "unknown benchmark '$NAME' (known: engine-single)" >&2
+    echo "unknown benchmark '$NAME' (known: engine-single, planner, uwfq)" >&2
     exit 2
     ;;
 esac
