@@ -43,6 +43,14 @@ public final class InferenceEngine implements AutoCloseable {
 
     public LoadedModel model() { return model; }
 
+    /**
+     * Validates and tokenizes a request (chat template applied) without running it: what a
+     * planner needs before generation. Thread-safe: it touches no engine state.
+     */
+    public PromptPreparer.Prepared prepare(GenerationRequest request) {
+        return preparer.prepare(request);
+    }
+
     public List<GenerationResult> generate(List<GenerationRequest> requests) {
         GenerationResult[] results = new GenerationResult[requests.size()];
         Deque<Sequence> waiting = new ArrayDeque<>();

@@ -12,9 +12,10 @@ import dev.sparkllm.engine.tokenizer.Tokenizer;
  * fail for one row happens here, before the row takes any engine memory, so a bad row becomes an
  * error result and the rest of the batch goes on.
  */
-final class PromptPreparer {
+public final class PromptPreparer {
     /** Either tokens or an error; promptTokens is known for a too-long prompt. */
-    record Prepared(int[] tokens, String error) {
+    /** The prompt's token ids, or why the request cannot run (tokens may still be set, e.g. too long). */
+    public record Prepared(int[] tokens, String error) {
         static Prepared failed(String error) { return new Prepared(null, error); }
     }
 

@@ -8,7 +8,7 @@ package dev.sparkllm.planner.cost;
  * @param peakKvBytes KV memory when all of it is resident at once
  * @param seconds estimated engine time at the cost model's throughput
  */
-public record Cost(long prefillTokens, long decodeTokens, long peakKvBytes, double seconds) {
+public record Cost(long prefillTokens, long decodeTokens, long peakKvBytes, double seconds) implements java.io.Serializable {
   public static final Cost ZERO = new Cost(0, 0, 0, 0);
 
   public Cost plus(Cost other) {

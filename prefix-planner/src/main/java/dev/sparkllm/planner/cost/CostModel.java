@@ -5,7 +5,7 @@ package dev.sparkllm.planner.cost;
  * (calibrated) throughput. The UWFQ scheduler sizes jobs with it and runtime partitioning sizes
  * tasks with it.
  */
-public record CostModel(ModelShape shape, Throughput throughput) {
+public record CostModel(ModelShape shape, Throughput throughput) implements java.io.Serializable {
   /** SmolLM2-135M Q4_1 on 2 CPU threads, as measured by ci/bench.sh engine-single (rounded). */
   public static final CostModel SMOLLM2_CPU_2_THREADS =
       new CostModel(ModelShape.SMOLLM2_135M, new Throughput(400, 60));

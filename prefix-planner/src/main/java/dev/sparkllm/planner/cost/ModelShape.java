@@ -9,7 +9,7 @@ package dev.sparkllm.planner.cost;
  * @param headDim numbers per head
  * @param bytesPerValue bytes of one cached number (2 for f16/bf16)
  */
-public record ModelShape(int layers, int kvHeads, int headDim, int bytesPerValue) {
+public record ModelShape(int layers, int kvHeads, int headDim, int bytesPerValue) implements java.io.Serializable {
   public ModelShape {
     if (layers < 1 || kvHeads < 1 || headDim < 1 || bytesPerValue < 1) {
       throw new IllegalArgumentException("model shape needs positive sizes: " + layers + " layers, " + kvHeads

@@ -7,4 +7,4 @@ package dev.sparkllm.planner.plan;
  * @param partition the partition it runs in
  * @param unit the unit (a top-level group or the ungrouped pool) it belongs to
  */
-public record Assignment(int groupId, int partition, int unit) {}
+public record Assignment(int groupId, int partition, int unit) implements java.io.Serializable {}

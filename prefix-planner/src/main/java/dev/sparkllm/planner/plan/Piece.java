@@ -9,7 +9,7 @@ import dev.sparkllm.planner.cost.Cost;
  * @param partition the partition it runs in
  * @param cost its estimated work (the unit's prefix counted once more per extra piece)
  */
-public record Piece(int unit, double from, double to, int partition, Cost cost) {
+public record Piece(int unit, double from, double to, int partition, Cost cost) implements java.io.Serializable {
   public boolean contains(double position) {
     return position >= from && position < to;
   }

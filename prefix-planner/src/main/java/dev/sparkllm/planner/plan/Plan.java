@@ -121,7 +121,8 @@ public final class Plan implements Serializable {
     double position;
     if (group < 0) {
       if (poolUnit < 0) {
-        throw new IllegalStateException("the plan has no ungrouped requests; was it built from these requests?");
+        throw new IllegalStateException("a request in no group, but " + this + " has none: was it built from these "
+            + "requests?");
       }
       unit = poolUnit;
       position = placeInGroup;

@@ -18,7 +18,7 @@ import dev.sparkllm.planner.cost.Cost;
  * @param cost this level's work: its shared tokens once, plus its direct members' own tokens
  */
 public record PlanGroup(int id, long prefixHash, int prefixTokens, int sharedTokens, int parentId, int level,
-                        long requests, long directRequests, Cost cost) {
+                        long requests, long directRequests, Cost cost) implements java.io.Serializable {
   /** Prefill tokens this level saves: its shared tokens, computed once instead of once per request. */
   public long savedPrefillTokens() {
     return (requests - 1) * sharedTokens;

@@ -22,7 +22,7 @@ import java.util.List;
  * @param prefixTokens tokens a piece must recompute (the top-level prefix; 0 for the pool)
  */
 public record PlanUnit(int topGroupId, List<Integer> groupIds, double[] groupOffsets, double[] groupWidths,
-                       long requests, Cost cost, int prefixTokens) {
+                       long requests, Cost cost, int prefixTokens) implements java.io.Serializable {
   public boolean isPool() {
     return topGroupId < 0;
   }

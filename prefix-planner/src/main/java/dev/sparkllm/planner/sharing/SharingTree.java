@@ -28,7 +28,7 @@ public final class SharingTree {
 
   /** A shared node before linking: its own hash and the hash of the next shorter block prefix. */
   public record FlatNode(long prefixHash, long parentHash, int prefixTokens, long requests, long promptTokens,
-                         long decodeTokens) {}
+                         long decodeTokens) implements java.io.Serializable {}
 
   /**
    * Links nodes by their parent hash; a node whose parent is not in the list (the empty prefix)

@@ -1,0 +1,66 @@
+package dev.sparkllm.spark.engine;
+
+import dev.sparkllm.engine.cpu.Parallel;
+import dev.sparkllm.engine.model.LoadedModel;
+import dev.sparkllm.engine.model.ModelLoader;
+import dev.sparkllm.engine.runtime.EngineOptions;
+import dev.sparkllm.engine.runtime.InferenceEngine;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.spark.SparkConf;
+import org.apache.spark.SparkEnv;
+
+/**
+ * The engines of this JVM, one per model, loaded on first use and kept until the executor (or,
+ * in local mode, the application) shuts down: a model is loaded once per executor, never per
+ * task or partition.
+ */
+public final class ExecutorEngines {
+  public static final String THREADS = "spark.llm.engine.threads";
+  public static final String MAX_SEQUENCES = "spark.llm.engine.maxSequences";
+  public static final String MAX_STEP_TOKENS = "spark.llm.engine.maxStepTokens";
+  public static final String MAX_CONTEXT = "spark.llm.engine.maxContext";
+
+  private static final Map<String, SharedEngine> ENGINES = new HashMap<>();
+
+  private ExecutorEngines() {}
+
+  public static synchronized SharedEngine get(String model) {
+    SharedEngine engine = ENGINES.get(model);
+    if (engine == null) {
+      engine = load(SparkEnv.get().conf(), model);
+      ENGINES.put(model, engine);
+    }
+    return engine;
+  }
+
+  private static SharedEngine load(SparkConf conf, String name) {
+    try {
+      Path path = ModelRegistry.localPath(conf, name);
+      if (conf.contains(THREADS)) {
+        Parallel.setThreads(conf.getInt(THREADS, 1));
+      }
+      EngineOptions options = new EngineOptions(conf.getInt(MAX_SEQUENCES, EngineOptions.DEFAULT.maxSequences()),
+          conf.getInt(MAX_STEP_TOKENS, EngineOptions.DEFAULT.maxStepTokens()),
+          conf.getInt(MAX_CONTEXT, EngineOptions.DEFAULT.maxContext()));
+      LoadedModel model = ModelLoader.load(path);
+      try {
+        return new SharedEngine(name, model, InferenceEngine.cpu(model, options));
+      } catch (RuntimeException e) {
+        model.close();
+        throw e;
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot load model '" + name + "': " + e.getMessage(), e);
+    }
+  }
+
+  /** Frees every engine; called when the executor shuts down. */
+  public static synchronized void closeAll() {
+    ENGINES.values().forEach(SharedEngine::close);
+    ENGINES.clear();
+  }
+}

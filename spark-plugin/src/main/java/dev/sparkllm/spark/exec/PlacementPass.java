@@ -1,0 +1,55 @@
+package dev.sparkllm.spark.exec;
+
+import dev.sparkllm.engine.runtime.PromptPreparer;
+import dev.sparkllm.planner.hash.BlockHasher;
+import dev.sparkllm.planner.plan.Assignment;
+import dev.sparkllm.planner.plan.Plan;
+import dev.sparkllm.spark.engine.ExecutorEngines;
+import dev.sparkllm.spark.engine.SharedEngine;
+import java.util.Iterator;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.UnsafeProjection;
+import org.apache.spark.sql.catalyst.expressions.UnsafeRow;
+import org.apache.spark.sql.types.DataType;
+
+/** Step 3a on an executor: tokenize each row again and send it to the partition the plan chose. */
+final class PlacementPass {
+  private PlacementPass() {}
+
+  record Placed(int partition, PlannedRow row) {}
+
+  static Iterator<Placed> place(int partitionIndex, Iterator<InternalRow> rows, RowRequests requests,
+      DataType[] inputTypes, Plan plan) {
+    requests.initialize(partitionIndex);
+    SharedEngine engine = ExecutorEngines.get(requests.model());
+    UnsafeProjection toUnsafe = UnsafeProjection.create(inputTypes);
+    return new Iterator<>() {
+      @Override
+      public boolean hasNext() {
+        return rows.hasNext();
+      }
+
+      @Override
+      public Placed next() {
+        UnsafeRow row = toUnsafe.apply(rows.next()).copy();
+        // The id depends only on the row, so a rerun places and seeds it the same way.
+        String id = "row-" + Long.toHexString(BlockHasher.mix(row.hashCode() * 0x9E3779B97F4A7C15L + row.getSizeInBytes()));
+        RowRequests.Built built = requests.build(row, id);
+        String error = built.error();
+        int[] tokens = null;
+        if (error == null) {
+          PromptPreparer.Prepared prepared = engine.prepare(built.request());
+          error = prepared.error();
+          tokens = prepared.tokens();
+        }
+        if (error != null) {
+          int spread = (int) Math.floor(BlockHasher.unitInterval(id) * plan.partitions());
+          int promptTokens = tokens == null ? 0 : tokens.length;
+          return new Placed(spread, new PlannedRow(row, id, null, error, promptTokens, Integer.MAX_VALUE, -1, 0));
+        }
+        Assignment a = plan.assign(id, tokens, tokens.length);
+        return new Placed(a.partition(), new PlannedRow(row, id, tokens, null, tokens.length, a.unit(), a.groupId(), 0));
+      }
+    };
+  }
+}

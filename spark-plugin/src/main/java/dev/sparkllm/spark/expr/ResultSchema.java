@@ -1,0 +1,35 @@
+package dev.sparkllm.spark.expr;
+
+import dev.sparkllm.engine.runtime.GenerationResult;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.unsafe.types.UTF8String;
+
+/** The struct {@code llm_generate} returns, and one result in that shape. */
+public final class ResultSchema {
+  public static final StructType TYPE = new StructType(new StructField[] {
+      DataTypes.createStructField("text", DataTypes.StringType, true),
+      DataTypes.createStructField("finish_reason", DataTypes.StringType, true),
+      DataTypes.createStructField("prompt_tokens", DataTypes.IntegerType, false),
+      DataTypes.createStructField("completion_tokens", DataTypes.IntegerType, false),
+      DataTypes.createStructField("cached_tokens", DataTypes.IntegerType, false),
+      DataTypes.createStructField("error", DataTypes.StringType, true)});
+
+  private ResultSchema() {}
+
+  public static InternalRow row(GenerationResult result, int cachedTokens) {
+    return new GenericInternalRow(new Object[] {utf8(result.text()), utf8(result.finishReason()), result.promptTokens(),
+        result.completionTokens(), cachedTokens, utf8(result.error())});
+  }
+
+  public static InternalRow error(int promptTokens, String error) {
+    return new GenericInternalRow(new Object[] {null, utf8("error"), promptTokens, 0, 0, utf8(error)});
+  }
+
+  private static UTF8String utf8(String s) {
+    return s == null ? null : UTF8String.fromString(s);
+  }
+}
