@@ -6,6 +6,7 @@ import dev.sparkllm.planner.summary.PrefixSummary;
 import dev.sparkllm.planner.summary.SharedPrefixes;
 import dev.sparkllm.spark.ScalaInterop;
 import dev.sparkllm.spark.expr.LlmGenerateExpression;
+import dev.sparkllm.uwfq.partition.RuntimePartitioner;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -82,8 +83,10 @@ public final class LlmGenerateExec extends SparkPlan {
     JavaRDD<InternalRow> rows = child.execute().toJavaRDD();
     SharedPrefixes shared = summarize(rows, requests, conf);
     Plan plan = planner.planFromShared(shared, 1);
-    int partitions = (int) Math.max(1, Math.min(conf.maxPartitions(),
-        Math.ceil(plan.totalCost().seconds() / conf.targetTaskSeconds())));
+    // Runtime partitioning (UWFQ): tasks of about the target engine time, so another user's job
+    // waits at most about one task for a core.
+    int partitions = RuntimePartitioner.partitionCount(plan.totalCost().seconds(), conf.targetTaskSeconds(), 1,
+        conf.maxPartitions());
     if (partitions > 1) {
       plan = planner.planFromShared(shared, partitions);
     }
