@@ -25,6 +25,7 @@ public final class ExecutorEngines {
   public static final String MAX_CONTEXT = "spark.llm.engine.maxContext";
 
   private static final Map<String, SharedEngine> ENGINES = new HashMap<>();
+  private static final Map<String, Integer> LOADS = new HashMap<>();
 
   private ExecutorEngines() {}
 
@@ -33,6 +34,7 @@ public final class ExecutorEngines {
     if (engine == null) {
       engine = load(SparkEnv.get().conf(), model);
       ENGINES.put(model, engine);
+      LOADS.merge(model, 1, Integer::sum);
     }
     return engine;
   }
@@ -56,6 +58,11 @@ public final class ExecutorEngines {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot load model '" + name + "': " + e.getMessage(), e);
     }
+  }
+
+  /** How many times this JVM has loaded the model (once, unless it was shut down in between). */
+  public static synchronized int loads(String model) {
+    return LOADS.getOrDefault(model, 0);
   }
 
   /** Frees every engine; called when the executor shuts down. */

@@ -1,0 +1,100 @@
+package dev.sparkllm.spark;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sparkllm.engine.runtime.GenerationRequest;
+import dev.sparkllm.engine.runtime.GenerationResult;
+import dev.sparkllm.engine.sampling.SamplingParams;
+import dev.sparkllm.spark.engine.ExecutorEngines;
+import dev.sparkllm.spark.testutil.SharedSpark;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.execution.SparkPlan;
+import org.apache.spark.sql.execution.metric.SQLMetric;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The operator's behaviour beyond SQL: plans, metrics, the shared engine, agreement with the engine alone. */
+class LlmOperatorTest {
+  private static SparkSession spark;
+
+  @BeforeAll
+  static void start() {
+    spark = SharedSpark.session();
+  }
+
+  /** Eight prompts sharing a long instruction, then a short question each. */
+  private static Dataset<Row> sharedPrefixPrompts() {
+    String instruction = "Read the question and answer with one word only, in lower case, without punctuation. "
+        .repeat(3);
+    List<String> values = new ArrayList<>();
+    String[] questions = {"sky colour?", "grass colour?", "snow colour?", "sun colour?", "sea colour?",
+        "night colour?", "blood colour?", "coal colour?"};
+    for (int i = 0; i < questions.length; i++) {
+      values.add("(" + i + ", '" + instruction + questions[i] + "')");
+    }
+    return spark.sql("SELECT * FROM VALUES " + String.join(", ", values) + " AS t(id, prompt)");
+  }
+
+  @Test
+  void sharedPrefixesBecomeGroupsAndMetricsAreReported() {
+    spark.conf().set("spark.sql.adaptive.enabled", "false"); // the operator's metrics on the plan tree itself
+    try {
+      Dataset<Row> query = sharedPrefixPrompts().selectExpr("id",
+          "llm_generate(prompt, named_struct('max_tokens', 1, 'chat_template', false)) AS out");
+      List<Row> rows = query.collectAsList();
+      assertEquals(8, rows.size());
+      rows.forEach(r -> assertNull(r.getStruct(1).getAs("error")));
+      Map<String, Long> metrics = operatorMetrics(query.queryExecution().executedPlan());
+      assertEquals(8L, metrics.get("llm rows"));
+      assertEquals(1L, metrics.get("llm shared-prefix groups"), "the instruction is one group");
+      assertTrue(metrics.get("llm prompt tokens shared (planned)") >= 7 * 48, metrics.toString());
+      assertEquals(8L, metrics.get("llm generated tokens"));
+      assertTrue(metrics.get("llm prompt tokens") > 8 * 48);
+    } finally {
+      spark.conf().unset("spark.sql.adaptive.enabled");
+    }
+  }
+
+  private static Map<String, Long> operatorMetrics(SparkPlan plan) {
+    List<SparkPlan> stack = new ArrayList<>(List.of(plan));
+    while (!stack.isEmpty()) {
+      SparkPlan node = stack.remove(stack.size() - 1);
+      if (node.nodeName().equals("LlmGenerate")) {
+        Map<String, Long> values = new java.util.TreeMap<>();
+        for (Map.Entry<String, SQLMetric> e : ScalaInterop.list(node.metrics().toSeq()).stream()
+            .map(t -> Map.entry(t._1(), t._2())).toList()) {
+          values.put(e.getKey(), e.getValue().value());
+        }
+        return values;
+      }
+      stack.addAll(ScalaInterop.list(node.children()));
+    }
+    throw new AssertionError("no LlmGenerate operator in\n" + plan);
+  }
+
+  @Test
+  void sparkGivesTheEngineAlonesTextAndLoadsTheModelOncePerJvm() throws Exception {
+    List<Row> rows = sharedPrefixPrompts().selectExpr("id", "prompt",
+        "llm_generate(prompt, named_struct('max_tokens', 3)) AS out").orderBy("id").collectAsList();
+    int loads = ExecutorEngines.loads("default");
+    sharedPrefixPrompts().limit(1).selectExpr("llm_generate(prompt, named_struct('max_tokens', 1)).text").collectAsList();
+    assertEquals(loads, ExecutorEngines.loads("default"), "a second query reuses the executor's engine");
+    assertEquals(1, loads, "one load per JVM, whatever the number of tasks");
+    List<GenerationRequest> direct = new ArrayList<>();
+    for (Row row : rows) {
+      direct.add(GenerationRequest.ofPrompt("direct-" + row.getInt(0), row.getString(1),
+          SamplingParams.GREEDY.withMaxTokens(3)));
+    }
+    List<GenerationResult> expected = ExecutorEngines.get("default").generate(direct);
+    for (int i = 0; i < rows.size(); i++) {
+      assertEquals(expected.get(i).text(), rows.get(i).getStruct(2).getAs("text"), "row " + i);
+    }
+  }
+}
