@@ -91,6 +91,7 @@ public final class LlmGenerateExec extends SparkPlan {
       plan = planner.planFromShared(shared, partitions);
     }
     counters.recordPlan(plan);
+    JobCostTag.tagNextJob(sparkContext(), plan.totalCost().seconds());
     Broadcast<Plan> broadcast = JavaSparkContext.fromSparkContext(sparkContext()).broadcast(plan);
 
     List<DataType> outputTypes = new ArrayList<>();
