@@ -139,14 +139,12 @@ public final class LlmGenerateExec extends SparkPlan {
 
   @Override
   public Seq<Attribute> output() {
-    List<Attribute> out = new ArrayList<>(ScalaInterop.list(child.output()));
-    out.add(result);
-    return ScalaInterop.seq(out);
+    return CallOutput.output(child.output(), result);
   }
 
   @Override
   public AttributeSet producedAttributes() {
-    return AttributeSet.fromAttributeSets(ScalaInterop.seq(AttributeSet.apply(result)));
+    return CallOutput.produced(result);
   }
 
   @Override

@@ -1,6 +1,5 @@
 package dev.sparkllm.spark.exec;
 
-import dev.sparkllm.engine.runtime.PromptPreparer;
 import dev.sparkllm.planner.hash.BlockHasher;
 import dev.sparkllm.planner.plan.Assignment;
 import dev.sparkllm.planner.plan.Plan;
@@ -34,19 +33,12 @@ final class PlacementPass {
         UnsafeRow row = toUnsafe.apply(rows.next()).copy();
         // The id depends only on the row, so a rerun places and seeds it the same way.
         String id = "row-" + Long.toHexString(BlockHasher.mix(row.hashCode() * 0x9E3779B97F4A7C15L + row.getSizeInBytes()));
-        RowRequests.Built built = requests.build(row, id);
-        String error = built.error();
-        int[] tokens = null;
-        if (error == null) {
-          PromptPreparer.Prepared prepared = engine.prepare(built.request());
-          error = prepared.error();
-          tokens = prepared.tokens();
-        }
-        if (error != null) {
+        RowRequests.Tokenized t = requests.tokenize(row, id, engine);
+        if (t.error() != null) {
           int spread = (int) Math.floor(BlockHasher.unitInterval(id) * plan.partitions());
-          int promptTokens = tokens == null ? 0 : tokens.length;
-          return new Placed(spread, new PlannedRow(row, id, null, error, promptTokens, Integer.MAX_VALUE, -1, 0));
+          return new Placed(spread, new PlannedRow(row, id, null, t.error(), t.promptTokens(), Integer.MAX_VALUE, -1, 0));
         }
+        int[] tokens = t.tokens();
         Assignment a = plan.assign(id, tokens, tokens.length);
         return new Placed(a.partition(), new PlannedRow(row, id, tokens, null, tokens.length, a.unit(), a.groupId(), 0));
       }

@@ -2,6 +2,8 @@ package dev.sparkllm.spark.exec;
 
 import dev.sparkllm.engine.chat.ChatMessage;
 import dev.sparkllm.engine.runtime.GenerationRequest;
+import dev.sparkllm.engine.runtime.PromptPreparer;
+import dev.sparkllm.spark.engine.SharedEngine;
 import dev.sparkllm.spark.ScalaInterop;
 import dev.sparkllm.spark.expr.LlmOptions;
 import dev.sparkllm.spark.expr.OptionValues;
@@ -61,6 +63,23 @@ final class RowRequests implements Serializable {
         stack.addAll(ScalaInterop.list(e.children()));
       }
     }
+  }
+
+  /** A row's prompt tokens (chat template applied) and options, or why it cannot run. */
+  record Tokenized(LlmOptions options, int[] tokens, String error) {
+    /** Tokens are sometimes known even for a failed row (a prompt too long for the context). */
+    int promptTokens() {
+      return tokens == null ? 0 : tokens.length;
+    }
+  }
+
+  Tokenized tokenize(InternalRow row, String id, SharedEngine engine) {
+    Built built = build(row, id);
+    if (built.error() != null) {
+      return new Tokenized(built.options(), null, built.error());
+    }
+    PromptPreparer.Prepared prepared = engine.prepare(built.request());
+    return new Tokenized(built.options(), prepared.tokens(), prepared.error());
   }
 
   Built build(InternalRow row, String id) {

@@ -1,6 +1,5 @@
 package dev.sparkllm.spark.exec;
 
-import dev.sparkllm.engine.runtime.PromptPreparer;
 import dev.sparkllm.planner.PlannerConfig;
 import dev.sparkllm.planner.PrefixPlanner;
 import dev.sparkllm.planner.hash.BlockHasher;
@@ -34,21 +33,15 @@ final class SummaryPass {
     String user = user();
     while (rows.hasNext()) {
       InternalRow row = rows.next();
-      RowRequests.Built built = requests.build(row, "summary");
-      String error = built.error();
-      int[] tokens = null;
-      if (error == null) {
-        PromptPreparer.Prepared prepared = engine.prepare(built.request());
-        error = prepared.error();
-        tokens = prepared.tokens();
-      }
-      if (error != null) {
-        if (built.options() != null && built.options().failOnError()) {
-          throw new IllegalArgumentException("llm_generate failed on a row (on_error = 'fail'): " + error);
+      RowRequests.Tokenized t = requests.tokenize(row, "summary", engine);
+      if (t.error() != null) {
+        if (t.options() != null && t.options().failOnError()) {
+          throw new IllegalArgumentException("llm_generate failed on a row (on_error = 'fail'): " + t.error());
         }
         continue; // errors are placed and reported in the generation step
       }
-      long decode = PrefixPlanner.decodeEstimate(config, built.options().maxTokens(), -1, user);
+      int[] tokens = t.tokens();
+      long decode = PrefixPlanner.decodeEstimate(config, t.options().maxTokens(), -1, user);
       byShard[PrefixSummary.shardOf(hasher, tokens, tokens.length, shards)].add(tokens, tokens.length, decode);
     }
     List<ShardSummary> out = new ArrayList<>(shards);

@@ -1,9 +1,8 @@
 package dev.sparkllm.spark.plan;
 
 import dev.sparkllm.spark.ScalaInterop;
+import dev.sparkllm.spark.exec.CallOutput;
 import dev.sparkllm.spark.expr.LlmGenerateExpression;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Objects;
 import org.apache.spark.sql.catalyst.expressions.Attribute;
 import org.apache.spark.sql.catalyst.expressions.AttributeSet;
@@ -40,15 +39,12 @@ public final class LlmGenerateNode extends LogicalPlan implements java.io.Serial
 
   @Override
   public Seq<Attribute> output() {
-    List<Attribute> out = new ArrayList<>(ScalaInterop.list(child.output()));
-    out.add(result);
-    return ScalaInterop.seq(out);
+    return CallOutput.output(child.output(), result);
   }
 
-  /** The result column is made here, not read from the child. */
   @Override
   public AttributeSet producedAttributes() {
-    return AttributeSet.fromAttributeSets(ScalaInterop.seq(AttributeSet.apply(result)));
+    return CallOutput.produced(result);
   }
 
   @Override
