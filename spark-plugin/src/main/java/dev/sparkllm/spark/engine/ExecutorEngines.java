@@ -6,6 +6,8 @@ import dev.sparkllm.engine.model.ModelLoader;
 import dev.sparkllm.engine.runtime.EngineOptions;
 import dev.sparkllm.engine.runtime.InferenceEngine;
 import java.io.IOException;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -26,6 +28,7 @@ public final class ExecutorEngines {
 
   private static final Map<String, SharedEngine> ENGINES = new HashMap<>();
   private static final Map<String, Integer> LOADS = new HashMap<>();
+  private static RootAllocator allocator;
 
   private ExecutorEngines() {}
 
@@ -60,6 +63,14 @@ public final class ExecutorEngines {
     }
   }
 
+  /** A child of this JVM's Arrow allocator for one task's batches; the task closes it. */
+  public static synchronized BufferAllocator newTaskAllocator(String name) {
+    if (allocator == null) {
+      allocator = new RootAllocator();
+    }
+    return allocator.newChildAllocator(name, 0, Long.MAX_VALUE);
+  }
+
   /** How many times this JVM has loaded the model (once, unless it was shut down in between). */
   public static synchronized int loads(String model) {
     return LOADS.getOrDefault(model, 0);
@@ -69,5 +80,9 @@ public final class ExecutorEngines {
   public static synchronized void closeAll() {
     ENGINES.values().forEach(SharedEngine::close);
     ENGINES.clear();
+    if (allocator != null) {
+      allocator.close();
+      allocator = null;
+    }
   }
 }

@@ -1,6 +1,11 @@
 package dev.sparkllm.spark.engine;
 
+import dev.sparkllm.engine.arrow.ArrowRequestReader;
+import dev.sparkllm.engine.arrow.ArrowResultWriter;
 import dev.sparkllm.engine.model.LoadedModel;
+import dev.sparkllm.engine.sampling.SamplingParams;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.VectorSchemaRoot;
 import dev.sparkllm.engine.runtime.GenerationRequest;
 import dev.sparkllm.engine.runtime.GenerationResult;
 import dev.sparkllm.engine.runtime.InferenceEngine;
@@ -65,6 +70,15 @@ public final class SharedEngine implements AutoCloseable {
     } catch (ExecutionException e) {
       throw new IllegalStateException("the engine failed: " + e.getCause().getMessage(), e.getCause());
     }
+  }
+
+  /**
+   * Generates for a request record batch (token ids and sampling columns, see
+   * {@code RequestSchema}) and returns the result batch, which the caller closes.
+   */
+  public VectorSchemaRoot generate(VectorSchemaRoot requests, BufferAllocator allocator) throws InterruptedException {
+    List<GenerationRequest> read = ArrowRequestReader.read(requests, SamplingParams.GREEDY);
+    return ArrowResultWriter.write(generate(read), allocator);
   }
 
   private void run() {

@@ -1,7 +1,7 @@
 package dev.sparkllm.spark.exec;
 
 import dev.sparkllm.engine.runtime.GenerationRequest;
-import dev.sparkllm.engine.runtime.GenerationResult;
+import dev.sparkllm.engine.arrow.ArrowRequestWriter;
 import dev.sparkllm.spark.engine.ExecutorEngines;
 import dev.sparkllm.spark.engine.SharedEngine;
 import dev.sparkllm.spark.expr.ResultSchema;
@@ -10,6 +10,8 @@ import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
 import org.apache.spark.sql.catalyst.expressions.JoinedRow;
@@ -72,40 +74,39 @@ final class GenerationPass {
           }
         }
         long start = System.nanoTime();
-        List<GenerationResult> results;
-        try {
-          results = engine == null ? List.of() : engine.generate(batch);
+        // Rows travel to the engine and back as Arrow record batches: token ids in one buffer,
+        // which a GPU backend copies to the device as they are.
+        try (BufferAllocator allocator = ExecutorEngines.newTaskAllocator("llm_generate-" + partitionIndex);
+             VectorSchemaRoot requestBatch = ArrowRequestWriter.write(batch, allocator);
+             VectorSchemaRoot results = batch.isEmpty() ? null : engine.generate(requestBatch, allocator)) {
+          metrics.add(OperatorMetrics.ENGINE_TIME, (System.nanoTime() - start) / 1_000_000);
+          int at = 0;
+          for (int i = 0; i < chunk.size(); i++) {
+            PlannedRow row = chunk.get(i);
+            InternalRow result;
+            if (row.error() != null) {
+              result = ResultSchema.error(row.promptTokens(), row.error());
+            } else {
+              result = ResultSchema.fromArrow(results, at++, row.cachedTokens());
+              metrics.add(OperatorMetrics.PROMPT_TOKENS, result.getInt(2));
+              metrics.add(OperatorMetrics.GENERATED_TOKENS, result.getInt(3));
+              metrics.add(OperatorMetrics.CACHED_TOKENS, row.cachedTokens());
+            }
+            if (!result.isNullAt(5)) {
+              RowRequests.Built b = built.get(i);
+              if (b.options() != null && b.options().failOnError()) {
+                throw new IllegalArgumentException("llm_generate failed on a row (on_error = 'fail'): "
+                    + result.getUTF8String(5));
+              }
+              metrics.add(OperatorMetrics.ERRORS, 1);
+            }
+            metrics.add(OperatorMetrics.ROWS, 1);
+            InternalRow joined = new JoinedRow(row.row(), new GenericInternalRow(new Object[] {result}));
+            ready.add(project.apply(joined).copy());
+          }
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
           throw new IllegalStateException("llm_generate task interrupted", e);
-        }
-        metrics.add(OperatorMetrics.ENGINE_TIME, (System.nanoTime() - start) / 1_000_000);
-        int at = 0;
-        for (int i = 0; i < chunk.size(); i++) {
-          PlannedRow row = chunk.get(i);
-          InternalRow result;
-          String error;
-          if (row.error() != null) {
-            error = row.error();
-            result = ResultSchema.error(row.promptTokens(), error);
-          } else {
-            GenerationResult r = results.get(at++);
-            error = r.error();
-            result = ResultSchema.row(r, row.cachedTokens());
-            metrics.add(OperatorMetrics.PROMPT_TOKENS, r.promptTokens());
-            metrics.add(OperatorMetrics.GENERATED_TOKENS, r.completionTokens());
-            metrics.add(OperatorMetrics.CACHED_TOKENS, row.cachedTokens());
-          }
-          if (error != null) {
-            RowRequests.Built b = built.get(i);
-            if (b.options() != null && b.options().failOnError()) {
-              throw new IllegalArgumentException("llm_generate failed on a row (on_error = 'fail'): " + error);
-            }
-            metrics.add(OperatorMetrics.ERRORS, 1);
-          }
-          metrics.add(OperatorMetrics.ROWS, 1);
-          InternalRow joined = new JoinedRow(row.row(), new GenericInternalRow(new Object[] {result}));
-          ready.add(project.apply(joined).copy());
         }
       }
     };

@@ -1,6 +1,10 @@
 package dev.sparkllm.spark.expr;
 
+import dev.sparkllm.engine.arrow.RequestSchema;
 import dev.sparkllm.engine.runtime.GenerationResult;
+import org.apache.arrow.vector.IntVector;
+import org.apache.arrow.vector.VarCharVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
 import org.apache.spark.sql.types.DataTypes;
@@ -23,6 +27,20 @@ public final class ResultSchema {
   public static InternalRow row(GenerationResult result, int cachedTokens) {
     return new GenericInternalRow(new Object[] {utf8(result.text()), utf8(result.finishReason()), result.promptTokens(),
         result.completionTokens(), cachedTokens, utf8(result.error())});
+  }
+
+  /** Row {@code row} of an engine result batch (see the engine's {@code RequestSchema.resultSchema()}). */
+  public static InternalRow fromArrow(VectorSchemaRoot results, int row, int cachedTokens) {
+    return new GenericInternalRow(new Object[] {utf8(results, RequestSchema.TEXT, row),
+        utf8(results, RequestSchema.FINISH_REASON, row),
+        ((IntVector) results.getVector(RequestSchema.PROMPT_TOKENS)).get(row),
+        ((IntVector) results.getVector(RequestSchema.COMPLETION_TOKENS)).get(row), cachedTokens,
+        utf8(results, RequestSchema.ERROR, row)});
+  }
+
+  private static UTF8String utf8(VectorSchemaRoot root, String column, int row) {
+    VarCharVector v = (VarCharVector) root.getVector(column);
+    return v.isNull(row) ? null : UTF8String.fromBytes(v.get(row));
   }
 
   public static InternalRow error(int promptTokens, String error) {
