@@ -1,21 +1,22 @@
 package dev.sparkllm.spark.exec;
 
 import dev.sparkllm.planner.plan.Plan;
+import dev.sparkllm.spark.progress.LlmMetricNames;
 import java.io.Serializable;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.execution.metric.SQLMetric;
 
 /**
- * The operator's Spark UI metrics. The display names are a contract: the job's progress reporter
- * sums these accumulators from finished tasks.
+ * The operator's Spark UI metrics. The names progress reporting reads are spelled in
+ * {@link LlmMetricNames}; the others are for people reading the Spark UI.
  */
 final class OperatorMetrics implements Serializable {
   private static final long serialVersionUID = 1L;
-  static final String ROWS = "llm rows";
-  static final String PROMPT_TOKENS = "llm prompt tokens";
-  static final String GENERATED_TOKENS = "llm generated tokens";
-  static final String CACHED_TOKENS = "llm cached tokens";
+  static final String ROWS = LlmMetricNames.ROWS;
+  static final String PROMPT_TOKENS = LlmMetricNames.PROMPT_TOKENS;
+  static final String GENERATED_TOKENS = LlmMetricNames.GENERATED_TOKENS;
+  static final String CACHED_TOKENS = LlmMetricNames.CACHED_TOKENS;
   static final String ERRORS = "llm rows with errors";
   static final String GROUPS = "llm shared-prefix groups";
   static final String PLANNED_SHARED = "llm prompt tokens shared (planned)";
