@@ -32,3 +32,35 @@ python_env() {
   fi
   echo "$PY_VENV/bin/python"
 }
+
+# Everything a spark-submit of the generation job needs, in the array SUBMIT (spark-submit,
+# Delta's two jars, the plugin settings, the main class and the plugin jar; the job's own
+# arguments follow): Spark 4.0.1 from PyPI (ci/install-spark.sh), the default model, the plugin
+# jar and Delta jars (copied into $1/jars). Sets SPARK_HOME, MODEL and JAR too.
+prepare_spark_submit() {
+  local work="$1"
+  SPARK_HOME="$(ci/install-spark.sh)"
+  export SPARK_HOME
+  MODEL="$(ci/fetch-model.sh)"
+  (cd "$REPO_ROOT" && mvn -B -q -DskipTests -pl spark-plugin -am package) >&2
+  JAR="$(ls "$REPO_ROOT"/spark-plugin/target/spark-plugin-*-all.jar | head -n 1)"
+  mkdir -p "$work/jars"
+  # Delta is the user's to add to Spark (the plugin jar does not bundle it); the same two jars a
+  # --packages io.delta:delta-spark_2.13:4.0.0 would fetch.
+  for artifact in io.delta:delta-spark_2.13:4.0.0 io.delta:delta-storage:4.0.0; do
+    mvn -B -q dependency:copy -Dartifact="$artifact" -DoutputDirectory="$work/jars" >&2
+  done
+  local delta_jars
+  delta_jars="$(ls "$work"/jars/*.jar | paste -sd, -)"
+  SUBMIT=("$SPARK_HOME/bin/spark-submit" --master 'local[2]' --driver-memory 2g
+    --driver-java-options "--add-modules=jdk.incubator.vector --enable-native-access=ALL-UNNAMED"
+    --jars "$delta_jars"
+    --conf spark.log.level=WARN
+    --conf spark.ui.enabled=false
+    --conf spark.sql.shuffle.partitions=2
+    --conf spark.sql.extensions=io.delta.sql.DeltaSparkSessionExtension,dev.sparkllm.spark.LlmSparkExtensions
+    --conf spark.sql.catalog.spark_catalog=org.apache.spark.sql.delta.catalog.DeltaCatalog
+    --conf spark.plugins=dev.sparkllm.spark.LlmSparkPlugin
+    --conf "spark.llm.model.default.path=$MODEL"
+    --class dev.sparkllm.spark.job.GenerateJob "$JAR")
+}

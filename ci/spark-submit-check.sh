@@ -12,36 +12,12 @@ set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$REPO_ROOT"
 
-SPARK_HOME="$(ci/install-spark.sh)"
-export SPARK_HOME
-MODEL="$(ci/fetch-model.sh)"
-(mvn -B -q -DskipTests -pl spark-plugin -am package) >&2
-JAR="$(ls spark-plugin/target/spark-plugin-*-all.jar | head -n 1)"
-
 WORK=out/spark-submit-check
 OUTPUT="$WORK/table"
 rm -rf "$WORK"
-mkdir -p "$WORK/jars"
-# Delta is the user's to add to Spark (the plugin jar does not bundle it); the same two jars a
-# --packages io.delta:delta-spark_2.13:4.0.0 would fetch.
-for artifact in io.delta:delta-spark_2.13:4.0.0 io.delta:delta-storage:4.0.0; do
-  mvn -B -q dependency:copy -Dartifact="$artifact" -DoutputDirectory="$WORK/jars" >&2
-done
-DELTA_JARS="$(ls "$WORK"/jars/*.jar | paste -sd, -)"
-
 # spark-submit and spark-class exec what they start, so a job started in the background has the
 # PID of its JVM (which step 1 kills).
-SUBMIT=("$SPARK_HOME/bin/spark-submit" --master 'local[2]' --driver-memory 2g
-  --driver-java-options "--add-modules=jdk.incubator.vector --enable-native-access=ALL-UNNAMED"
-  --jars "$DELTA_JARS"
-  --conf spark.log.level=WARN
-  --conf spark.ui.enabled=false
-  --conf spark.sql.shuffle.partitions=2
-  --conf spark.sql.extensions=io.delta.sql.DeltaSparkSessionExtension,dev.sparkllm.spark.LlmSparkExtensions
-  --conf spark.sql.catalog.spark_catalog=org.apache.spark.sql.delta.catalog.DeltaCatalog
-  --conf spark.plugins=dev.sparkllm.spark.LlmSparkPlugin
-  --conf "spark.llm.model.default.path=$MODEL"
-  --class dev.sparkllm.spark.job.GenerateJob "$JAR")
+prepare_spark_submit "$WORK"
 submit() { "${SUBMIT[@]}" "$@"; }
 GENERATE=(--input datasets/sample-prompts.jsonl --output "$OUTPUT" --max-tokens 8 --chunk-rows 4
           --progress-interval 2)
