@@ -64,7 +64,12 @@ grep "generate-job:" "$WORK/usage.log" >&2
 
 step "5. PySpark reaches llm_generate with no Python package (F.expr and SQL)"
 PYSPARK_PYTHON_BIN="${SPARKLLM_CACHE:-$HOME/.cache/sparkllm}/spark-venv/bin/python"
-JDK_JAVA_OPTIONS="--add-modules=jdk.incubator.vector" "$PYSPARK_PYTHON_BIN" ci/pyspark-check.py "$JAR" "$MODEL" \
+# The engine CLI's greedy answer to the same prompt, which PySpark must reproduce.
+echo '{"id": "cli", "prompt": "What is the capital of France?"}' > "$WORK/cli-prompt.jsonl"
+java "${JVM_FLAGS[@]}" -jar "$(build_cli_jar)" generate --model "$MODEL" --input "$WORK/cli-prompt.jsonl" \
+  --output "$WORK/cli-result.jsonl" --max-tokens 4 > "$WORK/cli.log" 2>&1 || { cat "$WORK/cli.log" >&2; fail "engine CLI"; }
+EXPECTED="$(python3 -c 'import json,sys; print(json.loads(open(sys.argv[1]).readline())["text"], end="")' "$WORK/cli-result.jsonl")"
+JDK_JAVA_OPTIONS="--add-modules=jdk.incubator.vector" "$PYSPARK_PYTHON_BIN" ci/pyspark-check.py "$JAR" "$MODEL" "$EXPECTED" \
   > "$WORK/pyspark.log" 2>&1 || { cat "$WORK/pyspark.log" >&2; fail "pyspark check"; }
 grep -o "pyspark-check: .*" "$WORK/pyspark.log" >&2
 

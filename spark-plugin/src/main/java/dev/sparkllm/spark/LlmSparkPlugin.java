@@ -1,16 +1,15 @@
 package dev.sparkllm.spark;
 
 import dev.sparkllm.spark.engine.ExecutorEngines;
-import dev.sparkllm.spark.engine.ModelRegistry;
+import dev.sparkllm.spark.engine.ModelChecks;
+import java.util.List;
 import java.util.Map;
-import org.apache.spark.SparkConf;
 import org.apache.spark.SparkContext;
 import org.apache.spark.api.plugin.DriverPlugin;
 import org.apache.spark.api.plugin.ExecutorPlugin;
 import org.apache.spark.api.plugin.PluginContext;
 import org.apache.spark.api.plugin.SparkPlugin;
 import dev.sparkllm.uwfq.spark.UwfqDriverPlugin;
-import scala.Tuple2;
 
 /**
  * {@code spark.plugins=dev.sparkllm.spark.LlmSparkPlugin}. The driver side checks the model
@@ -27,11 +26,9 @@ public final class LlmSparkPlugin implements SparkPlugin {
       @Override
       public Map<String, String> init(SparkContext sc, PluginContext context) {
         fairScheduling.init(sc, context);
-        SparkConf conf = sc.getConf();
-        for (Tuple2<String, String> entry : conf.getAllWithPrefix(ModelRegistry.PREFIX)) {
-          if (entry._1().endsWith(".path") && entry._2().isBlank()) {
-            throw new IllegalArgumentException(ModelRegistry.PREFIX + entry._1() + " is empty: give the model's file");
-          }
+        List<String> problems = ModelChecks.problems(sc.getConf());
+        if (!problems.isEmpty()) {
+          throw new IllegalArgumentException("sparkllm cannot start: " + String.join("; ", problems));
         }
         return Map.of();
       }

@@ -80,7 +80,7 @@ class LlmOperatorTest {
   }
 
   @Test
-  void sparkGivesTheEngineAlonesTextAndLoadsTheModelOncePerJvm() throws Exception {
+  void sqlAndTheDataFrameApiGiveTheEngineAlonesTextAndTheModelLoadsOncePerJvm() throws Exception {
     List<Row> rows = sharedPrefixPrompts().selectExpr("id", "prompt",
         "llm_generate(prompt, named_struct('max_tokens', 3)) AS out").orderBy("id").collectAsList();
     int loads = ExecutorEngines.loads("default");
@@ -93,8 +93,13 @@ class LlmOperatorTest {
           SamplingParams.GREEDY.withMaxTokens(3)));
     }
     List<GenerationResult> expected = ExecutorEngines.get("default").generate(direct);
+    Dataset<Row> prompts = sharedPrefixPrompts();
+    List<Row> viaDataFrameApi = prompts.select(prompts.col("id"), LlmFunctions.llm_generate(prompts.col("prompt"),
+        org.apache.spark.sql.functions.struct(org.apache.spark.sql.functions.lit(3).as("max_tokens"))).as("out"))
+        .orderBy("id").collectAsList();
     for (int i = 0; i < rows.size(); i++) {
-      assertEquals(expected.get(i).text(), rows.get(i).getStruct(2).getAs("text"), "row " + i);
+      assertEquals(expected.get(i).text(), rows.get(i).getStruct(2).getAs("text"), "SQL, row " + i);
+      assertEquals(expected.get(i).text(), viaDataFrameApi.get(i).getStruct(1).getAs("text"), "DataFrame API, row " + i);
     }
   }
 }
