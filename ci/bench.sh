@@ -5,12 +5,14 @@
 #   planner        plans ROWS (default 1,000,000) generated prompts of the BatchLLM shape and of the
 #                  multi-level shape in a 4 GiB heap: plan time, peak heap, and prefill saving as a
 #                  fraction of the optimum next to an LRU prefix cache and a lexicographic sort.
+#   spark          Spark's overhead: the same ROWS (default 2,000) shared-prefix prompts through the
+#                  engine directly and through llm_generate on local[2] (spark-submit), one JVM.
 #   uwfq           the UWFQ scheduler: simulator table and a real Spark run (ci/bench-uwfq.sh).
 # Environment: THREADS (default 2), PROMPT_TOKENS (128), GEN_TOKENS (64), REPS (3).
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$REPO_ROOT"
-NAME="${1:?usage: ci/bench.sh NAME (engine-single, planner, uwfq)}"
+NAME="${1:?usage: ci/bench.sh NAME (engine-single, planner, spark, uwfq)}"
 THREADS="${THREADS:-2}"
 PROMPT_TOKENS="${PROMPT_TOKENS:-128}"
 GEN_TOKENS="${GEN_TOKENS:-64}"
@@ -60,11 +62,25 @@ for raw in sys.argv[2:]:
 print(" ".join(parts))
 PY
     ;;
+  spark)
+    ROWS="${ROWS:-2000}"
+    MAX_TOKENS="${MAX_TOKENS:-8}"
+    prepare_spark_submit out/bench-spark
+    line=$("${SUBMIT[@]/dev.sparkllm.spark.job.GenerateJob/dev.sparkllm.spark.bench.SparkOverheadBench}" \
+      "$ROWS" "$MAX_TOKENS" | tail -n 1)
+    echo "$line" >&2
+    python3 - "$line" <<'PY'
+import json, sys
+r = json.loads(sys.argv[1])
+print("RESULT spark rows=%d max_tokens=%d engine_s=%.2f spark_s=%.2f overhead_ratio=%.3f"
+      % (r["rows"], r["max_tokens"], r["engine_s"], r["spark_s"], r["ratio"]))
+PY
+    ;;
   uwfq)
     exec ci/bench-uwfq.sh
     ;;
   *)
-    echo "unknown benchmark '$NAME' (known: engine-single, planner, uwfq)" >&2
+    echo "unknown benchmark '$NAME' (known: engine-single, planner, spark, uwfq)" >&2
     exit 2
     ;;
 esac
