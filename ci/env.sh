@@ -52,7 +52,7 @@ prepare_spark_submit() {
   done
   local delta_jars
   delta_jars="$(ls "$work"/jars/*.jar | paste -sd, -)"
-  SUBMIT=("$SPARK_HOME/bin/spark-submit" --master 'local[2]' --driver-memory 2g
+  SUBMIT_SPARK=("$SPARK_HOME/bin/spark-submit" --master 'local[2]' --driver-memory 2g
     --driver-java-options "--add-modules=jdk.incubator.vector --enable-native-access=ALL-UNNAMED"
     --jars "$delta_jars"
     --conf spark.log.level=WARN
@@ -61,6 +61,8 @@ prepare_spark_submit() {
     --conf spark.sql.extensions=io.delta.sql.DeltaSparkSessionExtension,dev.sparkllm.spark.LlmSparkExtensions
     --conf spark.sql.catalog.spark_catalog=org.apache.spark.sql.delta.catalog.DeltaCatalog
     --conf spark.plugins=dev.sparkllm.spark.LlmSparkPlugin
-    --conf "spark.llm.model.default.path=$MODEL"
-    --class dev.sparkllm.spark.job.GenerateJob "$JAR")
+    --conf "spark.llm.model.default.path=$MODEL")
+  # Spark's own options first, then the application: more Spark options go between the two.
+  SUBMIT_APP=(--class dev.sparkllm.spark.job.GenerateJob "$JAR")
+  SUBMIT=("${SUBMIT_SPARK[@]}" "${SUBMIT_APP[@]}")
 }

@@ -6,7 +6,9 @@
 #      (q4 has no prompt, q7 an empty one; every other row must have none),
 #   3. a third run that must find nothing to do and write nothing,
 #   4. an unknown option, which must exit with status 2,
-#   5. PySpark calling llm_generate through F.expr and SQL with only the jar (ci/pyspark-check.py).
+#   5. PySpark calling llm_generate through F.expr and SQL with only the jar (ci/pyspark-check.py),
+#   6. two executors (local-cluster), one killed with kill -9 while it generates: the job finishes
+#      and the table holds every id exactly once.
 # Exits non-zero on any failure. Installs what it needs (Spark, the model, the Delta jars) once.
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
@@ -72,5 +74,34 @@ EXPECTED="$(python3 -c 'import json,sys; print(json.loads(open(sys.argv[1]).read
 JDK_JAVA_OPTIONS="--add-modules=jdk.incubator.vector" "$PYSPARK_PYTHON_BIN" ci/pyspark-check.py "$JAR" "$MODEL" "$EXPECTED" \
   > "$WORK/pyspark.log" 2>&1 || { cat "$WORK/pyspark.log" >&2; fail "pyspark check"; }
 grep -o "pyspark-check: .*" "$WORK/pyspark.log" >&2
+
+step "6. two executors (local-cluster), one killed mid-run: the job still finishes, every id once"
+CLUSTER_OUTPUT="$WORK/cluster-table"
+"${SUBMIT_SPARK[@]}" --master 'local-cluster[2,1,1536]' \
+  --conf "spark.executor.extraJavaOptions=--add-modules=jdk.incubator.vector" \
+  --conf spark.task.maxFailures=4 \
+  "${SUBMIT_APP[@]}" --input datasets/sample-prompts.jsonl --output "$CLUSTER_OUTPUT" --max-tokens 8 \
+  --chunk-rows 8 --progress-interval 2 > "$WORK/cluster.log" 2>&1 &
+driver=$!
+# Kill an executor once generation has started (the output table exists, its rows do not yet).
+killed=""
+while kill -0 "$driver" 2>/dev/null && [ -z "$killed" ]; do
+  if [ -f "$CLUSTER_OUTPUT/_delta_log/00000000000000000000.json" ]; then
+    victim="$( (pgrep -f CoarseGrainedExecutorBackend || true) | while read -r p; do
+      if grep -q "$driver" "/proc/$p/cmdline" 2>/dev/null || [ "$(ps -o ppid= -p "$p" | tr -d ' ')" = "$driver" ]; then
+        echo "$p"; fi; done | head -n 1 || true)"
+    if [ -n "$victim" ]; then
+      kill -9 "$victim" && killed="$victim"
+    fi
+  fi
+  sleep 0.5
+done
+wait "$driver" || { cat "$WORK/cluster.log" >&2; fail "the job did not survive a lost executor"; }
+[ -n "$killed" ] || { cat "$WORK/cluster.log" >&2; fail "no executor of the job was found to kill"; }
+echo "killed executor process $killed during generation; the job finished" >&2
+grep -E "^summary" "$WORK/cluster.log" >&2
+submit --verify-output "$CLUSTER_OUTPUT" --expect-rows 8 --expect-errors 2 > "$WORK/cluster-verify.log" 2>&1 \
+  || { cat "$WORK/cluster-verify.log" >&2; fail "verify after the lost executor"; }
+grep "^verify" "$WORK/cluster-verify.log" >&2
 
 echo "spark-submit-check: ok ($(( SECONDS - start )) s of Spark runs)" >&2

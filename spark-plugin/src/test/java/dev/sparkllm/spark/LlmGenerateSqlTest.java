@@ -51,6 +51,17 @@ class LlmGenerateSqlTest {
   }
 
   @Test
+  void aPromptLongerThanTheContextGetsAnErrorAndTheOthersTheirText() {
+    List<Row> rows = spark.sql("SELECT id, llm_generate(p, named_struct('max_tokens', 2)) AS out FROM VALUES "
+        + "(1, repeat('word ', 5000)), (2, 'Name a colour.') AS t(id, p) ORDER BY id").collectAsList();
+    String error = rows.get(0).getStruct(1).getAs("error");
+    assertNotNull(error);
+    assertTrue(error.contains("context holds"), error);
+    assertNull(rows.get(1).getStruct(1).getAs("error"));
+    assertNotNull(rows.get(1).getStruct(1).getAs("text"));
+  }
+
+  @Test
   void explainShowsTheOperator() {
     Dataset<Row> query = spark.sql("SELECT id, llm_generate(prompt) AS out FROM prompts");
     String plan = query.queryExecution().executedPlan().toString();
