@@ -7,11 +7,9 @@ import dev.sparkllm.planner.plan.Assignment;
 import dev.sparkllm.planner.plan.Plan;
 import dev.sparkllm.planner.plan.PlanBuilder;
 import dev.sparkllm.planner.summary.SharedPrefixes;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 
 /**
  * Entry points. A job whose prompts are all in one JVM (one engine's queue, a test) plans with
@@ -35,15 +33,12 @@ public final class PrefixPlanner {
   /** Plans requests held in memory. Ids must be unique; an empty list gives an empty plan. */
   public InMemoryPlan plan(List<PlanRequest> requests, int partitions) {
     Objects.requireNonNull(requests, "requests");
-    Set<String> ids = new HashSet<>();
     PrefixForest forest = new PrefixForest();
     for (PlanRequest request : requests) {
       Objects.requireNonNull(request, "a request is null");
-      if (!ids.add(request.id())) {
-        throw new IllegalArgumentException("duplicate request id '" + request.id() + "'");
-      }
       forest.add(request.tokens(), decodeEstimate(request));
     }
+    // Duplicate ids are refused by assignAll, which needs them unique to place each request.
     Plan plan = new PlanBuilder(config, costModel)
         .build(forest.sharingTree(new BlockHasher(config.blockSize(), config.hashSeed())), partitions);
     return new InMemoryPlan(plan, plan.assignAll(requests), forest);

@@ -10,6 +10,7 @@ package dev.sparkllm.planner.bench;
 final class LruPrefixCache {
   private final int capacity;
   private final long[] keys;
+  private final int[] entryAt;
   private final int[] slotOfEntry;
   private final long[] entryKey;
   private final int[] prev;
@@ -30,8 +31,6 @@ final class LruPrefixCache {
     this.mask = tableSize - 1;
     this.entryAt = new int[tableSize];
   }
-
-  private final int[] entryAt;
 
   /** Returns how many leading blocks of {@code chain[0, blocks)} were cached, then caches them all. */
   int process(long[] chain, int blocks) {

@@ -43,11 +43,12 @@ public final class ModelChecks {
     }
     URI uri;
     try {
-      uri = URI.create(location.replace(" ", "%20"));
+      uri = ModelRegistry.uriOf(location);
     } catch (IllegalArgumentException e) {
       return "not a path or URI: " + e.getMessage();
     }
-    if (uri.getScheme() != null && !"file".equals(uri.getScheme())) {
+    Path local = ModelRegistry.localFileOf(location, uri);
+    if (local == null) {
       try {
         FileSystem fs = FileSystem.get(uri, new Configuration());
         return fs.exists(new org.apache.hadoop.fs.Path(uri)) ? null : "does not exist";
@@ -55,7 +56,6 @@ public final class ModelChecks {
         return "cannot be read: " + e.getMessage();
       }
     }
-    Path local = uri.getScheme() == null ? Path.of(location) : Path.of(uri);
     if (!Files.exists(local)) {
       String shipped = conf.get("spark.files", "");
       return shipped.contains(local.getFileName().toString()) ? null : "does not exist (and no file of that name is "

@@ -36,12 +36,25 @@ public final class ModelRegistry {
     return conf.get(key);
   }
 
+  /** A configured location as a URI (a plain path has no scheme). */
+  static URI uriOf(String location) {
+    return URI.create(location.replace(" ", "%20"));
+  }
+
+  /** The local file of a location, or null when it lives on another (Hadoop) file system. */
+  static Path localFileOf(String location, URI uri) {
+    if (uri.getScheme() == null) {
+      return Path.of(location);
+    }
+    return "file".equals(uri.getScheme()) ? Path.of(uri) : null;
+  }
+
   /** A local file for the model, copying it into the local cache when it lives elsewhere. */
   public static Path localPath(SparkConf conf, String model) throws IOException {
     String location = configuredPath(conf, model);
-    URI uri = URI.create(location.replace(" ", "%20"));
-    if (uri.getScheme() == null || "file".equals(uri.getScheme())) {
-      Path local = uri.getScheme() == null ? Path.of(location) : Path.of(uri);
+    URI uri = uriOf(location);
+    Path local = localFileOf(location, uri);
+    if (local != null) {
       if (Files.exists(local)) {
         return local;
       }

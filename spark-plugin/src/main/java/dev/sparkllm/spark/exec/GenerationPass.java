@@ -31,7 +31,6 @@ final class GenerationPass {
 
   static Iterator<InternalRow> generate(int partitionIndex, Iterator<PlannedRow> input, RowRequests requests,
       DataType[] outputTypes, OperatorMetrics metrics) {
-    requests.initialize(partitionIndex);
     List<PlannedRow> rows = new ArrayList<>();
     input.forEachRemaining(rows::add);
     rows.sort(Comparator.comparingInt(PlannedRow::unit).thenComparingInt(PlannedRow::group)
@@ -65,12 +64,9 @@ final class GenerationPass {
 
       private void runChunk(List<PlannedRow> chunk) {
         List<GenerationRequest> batch = new ArrayList<>();
-        List<RowRequests.Built> built = new ArrayList<>();
         for (PlannedRow row : chunk) {
-          RowRequests.Built b = requests.build(row.row(), row.requestId());
-          built.add(b);
           if (row.error() == null) {
-            batch.add(GenerationRequest.ofTokens(row.requestId(), row.tokens(), b.options().samplingParams()));
+            batch.add(GenerationRequest.ofTokens(row.requestId(), row.tokens(), row.options().samplingParams()));
           }
         }
         long start = System.nanoTime();
@@ -93,8 +89,7 @@ final class GenerationPass {
               metrics.add(OperatorMetrics.CACHED_TOKENS, row.cachedTokens());
             }
             if (!result.isNullAt(5)) {
-              RowRequests.Built b = built.get(i);
-              if (b.options() != null && b.options().failOnError()) {
+              if (row.options() != null && row.options().failOnError()) {
                 throw new IllegalArgumentException("llm_generate failed on a row (on_error = 'fail'): "
                     + result.getUTF8String(5));
               }

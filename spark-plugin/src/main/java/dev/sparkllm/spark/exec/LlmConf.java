@@ -27,8 +27,11 @@ record LlmConf(int blockSize, double targetTaskSeconds, int maxPartitions, int s
         String.valueOf(Math.max(1, 4 * defaultParallelism))));
     int shards = Integer.parseInt(conf.getConfString("spark.llm.planner.shards",
         String.valueOf(Math.max(1, Math.min(64, defaultParallelism)))));
-    double prefill = Double.parseDouble(conf.getConfString("spark.llm.throughput.prefillTokensPerSecond", "400"));
-    double decode = Double.parseDouble(conf.getConfString("spark.llm.throughput.decodeTokensPerSecond", "60"));
+    Throughput measured = CostModel.SMOLLM2_CPU_2_THREADS.throughput();
+    double prefill = Double.parseDouble(conf.getConfString("spark.llm.throughput.prefillTokensPerSecond",
+        String.valueOf(measured.prefillTokensPerSecond())));
+    double decode = Double.parseDouble(conf.getConfString("spark.llm.throughput.decodeTokensPerSecond",
+        String.valueOf(measured.decodeTokensPerSecond())));
     if (!(target > 0) || maxPartitions < 1 || shards < 1) {
       throw new IllegalArgumentException("spark.llm.task.targetSeconds must be > 0 and spark.llm.task.maxPartitions, "
           + "spark.llm.planner.shards >= 1");
