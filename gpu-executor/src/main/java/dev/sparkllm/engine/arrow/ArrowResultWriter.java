@@ -26,6 +26,7 @@ public final class ArrowResultWriter {
             VarCharVector finish = (VarCharVector) root.getVector(RequestSchema.FINISH_REASON);
             IntVector promptTokens = (IntVector) root.getVector(RequestSchema.PROMPT_TOKENS);
             IntVector completionTokens = (IntVector) root.getVector(RequestSchema.COMPLETION_TOKENS);
+            IntVector cachedTokens = (IntVector) root.getVector(RequestSchema.CACHED_TOKENS);
             VarCharVector error = (VarCharVector) root.getVector(RequestSchema.ERROR);
             UnionListWriter tokenWriter = tokens.getWriter();
             for (int row = 0; row < results.size(); row++) {
@@ -39,6 +40,7 @@ public final class ArrowResultWriter {
                 finish.setSafe(row, utf8(r.finishReason()));
                 promptTokens.setSafe(row, r.promptTokens());
                 completionTokens.setSafe(row, r.completionTokens());
+                cachedTokens.setSafe(row, r.cachedTokens());
                 setNullable(error, row, r.error());
             }
             root.setRowCount(results.size());

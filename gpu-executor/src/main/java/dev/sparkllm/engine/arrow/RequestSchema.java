@@ -31,11 +31,15 @@ public final class RequestSchema {
     public static final String FINISH_REASON = "finish_reason";
     public static final String PROMPT_TOKENS = "prompt_tokens";
     public static final String COMPLETION_TOKENS = "completion_tokens";
+    public static final String CACHED_TOKENS = "cached_tokens";
     public static final String ERROR = "error";
 
     private RequestSchema() {}
 
-    /** The result batch schema: id, text, token_ids, finish_reason, prompt_tokens, completion_tokens, error. */
+    /**
+     * The result batch schema: id, text, token_ids, finish_reason, prompt_tokens, completion_tokens,
+     * cached_tokens, error.
+     */
     public static Schema resultSchema() {
         return new Schema(List.of(
                 Field.notNullable(ID, ArrowType.Utf8.INSTANCE),
@@ -44,6 +48,7 @@ public final class RequestSchema {
                 Field.notNullable(FINISH_REASON, ArrowType.Utf8.INSTANCE),
                 Field.notNullable(PROMPT_TOKENS, new ArrowType.Int(32, true)),
                 Field.notNullable(COMPLETION_TOKENS, new ArrowType.Int(32, true)),
+                Field.notNullable(CACHED_TOKENS, new ArrowType.Int(32, true)),
                 Field.nullable(ERROR, ArrowType.Utf8.INSTANCE)));
     }
 

@@ -6,16 +6,25 @@ package dev.sparkllm.engine.backend;
  */
 public interface ModelRunner extends AutoCloseable {
     /**
-     * Computes the batch, appends its keys and values to the sequences' caches, and writes the
+     * Allocates the KV block pool's memory: {@code blocks} blocks of {@code blockSize} positions.
+     * Called once, before the first {@link #forward}.
+     */
+    void allocateKv(int blocks, int blockSize);
+
+    /** Memory one KV block of {@code blockSize} positions takes, all layers, keys and values. */
+    long kvBytesPerBlock(int blockSize);
+
+    /**
+     * Computes the batch, stores its keys and values in the tokens' KV blocks, and writes the
      * vocab-sized logits of each token with {@code wantsLogits}, in batch order, into
      * {@code logits} (length at least logitsCount * vocab).
      */
     void forward(StepBatch batch, float[] logits);
 
-    /** A fresh, empty cache for a new sequence. */
-    KvCache newCache();
-
     int vocabSize();
+
+    /** Query-chunk visits of attention served from KV shared with other queries of their step, since the last call. */
+    default long takeSharedQueryChunks() { return 0; }
 
     int contextLength();
 

@@ -1,7 +1,7 @@
 package dev.sparkllm.engine.bench;
 
-import dev.sparkllm.engine.backend.KvCache;
 import dev.sparkllm.engine.backend.StepBatch;
+import dev.sparkllm.engine.kv.BlockTable;
 import dev.sparkllm.engine.cpu.CpuModelRunner;
 import dev.sparkllm.engine.cpu.Parallel;
 import dev.sparkllm.engine.model.LoadedModel;
@@ -34,10 +34,12 @@ public final class SingleSequenceBench {
             for (int i = 0; i < promptTokens; i++) prompt[i] = 100 + (int) ((i * 7919L) % (vocab - 200));
             float[] logits = new float[vocab];
             StepBatch batch = new StepBatch(promptTokens);
+            int blocks = (promptTokens + genTokens + 16) / 16;
+            runner.allocateKv(blocks, 16);
+            BlockTable cache = BlockTable.wholePool(blocks, 16);
             double bestPp = Double.MAX_VALUE;
             double bestTg = Double.MAX_VALUE;
             for (int rep = 0; rep <= reps; rep++) {
-                KvCache cache = runner.newCache();
                 batch.clear();
                 for (int i = 0; i < promptTokens; i++) batch.add(prompt[i], i, cache, i == promptTokens - 1);
                 long t0 = System.nanoTime();

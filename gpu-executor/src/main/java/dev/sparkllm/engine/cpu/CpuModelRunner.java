@@ -1,6 +1,5 @@
 package dev.sparkllm.engine.cpu;
 
-import dev.sparkllm.engine.backend.KvCache;
 import dev.sparkllm.engine.backend.ModelRunner;
 import dev.sparkllm.engine.backend.StepBatch;
 import dev.sparkllm.engine.model.LayerWeights;
@@ -11,8 +10,9 @@ import dev.sparkllm.engine.tensor.WeightTensor;
 /**
  * The Llama-family forward pass on the CPU, over a batch of tokens from many sequences at once.
  * Every weight matrix is applied to the whole batch in one {@link MatMul} call, so each quantized
- * block is read once per step however many tokens the step carries; attention runs per token and
- * head over that token's own sequence cache.
+ * block is read once per step however many tokens the step carries; attention
+ * ({@link PagedAttention}) reads each token's keys through its block table in the shared pool,
+ * once per group for a prefix several tokens share.
  */
 public final class CpuModelRunner implements ModelRunner {
     private static final int[] THREE_ZEROS = {0, 0, 0};
@@ -21,21 +21,35 @@ public final class CpuModelRunner implements ModelRunner {
     private final ModelWeights weights;
     private final Rope rope;
     private final int maxContext;
+    private final PagedAttention attention;
     private StepScratch scratch = new StepScratch(0, null);
+    private CpuKvStorage kv;
 
     public CpuModelRunner(ModelConfig config, ModelWeights weights, int maxContext) {
         this.config = config;
         this.weights = weights;
         this.rope = new Rope(config);
         this.maxContext = Math.min(maxContext, config.contextLength());
+        this.attention = new PagedAttention(config);
     }
 
     @Override public int vocabSize() { return config.vocabSize(); }
     @Override public int contextLength() { return maxContext; }
 
     @Override
-    public KvCache newCache() {
-        return new ContiguousKvCache(config.layers(), config.kvDim(), maxContext);
+    public void allocateKv(int blocks, int blockSize) {
+        if (kv != null) throw new IllegalStateException("the KV pool is already allocated");
+        kv = new CpuKvStorage(config.layers(), config.kvDim(), blocks, blockSize);
+    }
+
+    @Override
+    public long kvBytesPerBlock(int blockSize) {
+        return CpuKvStorage.bytesPerBlock(config.layers(), config.kvDim(), blockSize);
+    }
+
+    @Override
+    public long takeSharedQueryChunks() {
+        return attention.takeSharedQueryChunks();
     }
 
     @Override
@@ -44,18 +58,13 @@ public final class CpuModelRunner implements ModelRunner {
         if (n == 0) return;
         StepScratch s = scratch.capacity() >= n ? scratch : (scratch = new StepScratch(n, config));
         int dim = config.dim();
+        if (kv == null) throw new IllegalStateException("allocateKv must be called before forward");
         for (int t = 0; t < n; t++) {
-            KvCache cache = batch.cache(t);
-            cache.ensureCapacity(batch.position(t) + 1);
             Dequantize.row(weights.tokenEmbedding(), batch.token(t), s.x, t * dim);
         }
         for (int l = 0; l < config.layers(); l++) {
             attentionBlock(l, weights.layers()[l], batch, s);
             feedForwardBlock(weights.layers()[l], n, s);
-        }
-        for (int t = 0; t < n; t++) {
-            KvCache cache = batch.cache(t);
-            cache.setLength(Math.max(cache.length(), batch.position(t) + 1));
         }
         outputLogits(batch, s, logits);
     }
@@ -77,9 +86,9 @@ public final class CpuModelRunner implements ModelRunner {
             if (w.bv() != null) VectorOps.addInPlace(s.v, t * kvDim, w.bv(), 0, kvDim);
             rope.apply(s.q, t * qDim, config.heads(), batch.position(t));
             rope.apply(s.k, t * kvDim, config.kvHeads(), batch.position(t));
-            batch.cache(t).store(layer, batch.position(t), s.k, t * kvDim, s.v, t * kvDim);
+            kv.store(layer, batch.table(t).slot(batch.position(t)), s.k, t * kvDim, s.v, t * kvDim);
         }
-        Attention.compute(config, layer, batch, s.q, s.att, s.scores);
+        attention.compute(layer, batch, kv, s.q, s.att);
         MatMul.matmul(w.wo(), s.att, 0, s.xb, 0, n);
         VectorOps.addInPlace(s.x, 0, s.xb, 0, n * dim);
     }
@@ -112,14 +121,12 @@ public final class CpuModelRunner implements ModelRunner {
     /** Activation buffers for a step of up to {@code capacity} tokens, reused across steps. */
     private static final class StepScratch {
         final float[] x, xb, q, k, v, att, gate, up;
-        final float[][] scores;
         private final int capacity;
 
         StepScratch(int capacity, ModelConfig c) {
             this.capacity = capacity;
             if (c == null) {
                 x = xb = q = k = v = att = gate = up = new float[0];
-                scores = new float[0][];
                 return;
             }
             int n = Math.max(capacity, 1);
@@ -131,7 +138,6 @@ public final class CpuModelRunner implements ModelRunner {
             att = new float[n * c.qDim()];
             gate = new float[n * c.ffnDim()];
             up = new float[n * c.ffnDim()];
-            scores = new float[Parallel.threads()][];
         }
 
         int capacity() { return capacity; }

@@ -1,16 +1,72 @@
 package dev.sparkllm.engine.runtime;
 
 /**
- * @param maxSequences  sequences decoded together in one step (the running batch)
- * @param maxStepTokens tokens in one forward step, prefill chunks included; bounds activation memory
+ * How the engine batches and how much memory it takes.
+ *
+ * @param maxSequences  most sequences running at once. With memory-centric batching this is only a
+ *                      ceiling: free KV blocks decide how many run; without it, this is the batch
+ * @param maxStepTokens tokens in one forward step, decode tokens and prefill chunks together; it
+ *                      sizes the activation scratch, so it bounds activation memory
  * @param maxContext    longest sequence (prompt + output) allowed; capped by the model's context
+ * @param kvCacheBytes  the KV block pool's memory, allocated once; {@link #KV_AUTO} takes enough for
+ *                      {@code maxSequences} full contexts, at most {@link #KV_AUTO_CAP_BYTES}
+ * @param blockSize     positions per KV block (a power of two)
+ * @param prefixSharing reuse computed prompt blocks across sequences (a group's prefix is computed
+ *                      once), and hold a group's members until their prefix is computed
+ * @param memoryCentric admit sequences while their KV fits in free blocks (up to maxSequences);
+ *                      off: first come, first served, exactly {@code maxSequences} at a time
  */
-public record EngineOptions(int maxSequences, int maxStepTokens, int maxContext) {
-    public static final EngineOptions DEFAULT = new EngineOptions(16, 512, 4096);
+public record EngineOptions(int maxSequences, int maxStepTokens, int maxContext, long kvCacheBytes, int blockSize,
+                            boolean prefixSharing, boolean memoryCentric) {
+    public static final long KV_AUTO = -1;
+    public static final long KV_AUTO_CAP_BYTES = 512L << 20;
+    public static final int DEFAULT_BLOCK_SIZE = 16;
+    public static final EngineOptions DEFAULT = new EngineOptions(256, 512, 4096);
 
     public EngineOptions {
         if (maxSequences < 1) throw new IllegalArgumentException("maxSequences must be >= 1");
-        if (maxStepTokens < maxSequences) throw new IllegalArgumentException("maxStepTokens must be >= maxSequences");
+        if (maxStepTokens < 1) throw new IllegalArgumentException("maxStepTokens must be >= 1");
         if (maxContext < 2) throw new IllegalArgumentException("maxContext must be >= 2");
+        if (kvCacheBytes != KV_AUTO && kvCacheBytes < 1) throw new IllegalArgumentException("kvCacheBytes must be positive");
+        if (blockSize < 1 || Integer.bitCount(blockSize) != 1) {
+            throw new IllegalArgumentException("blockSize must be a power of two, got " + blockSize);
+        }
+    }
+
+    /** Sharing and memory-centric batching on, the KV pool sized automatically. */
+    public EngineOptions(int maxSequences, int maxStepTokens, int maxContext) {
+        this(maxSequences, maxStepTokens, maxContext, KV_AUTO, DEFAULT_BLOCK_SIZE, true, true);
+    }
+
+    public EngineOptions withKvCacheBytes(long bytes) {
+        return new EngineOptions(maxSequences, maxStepTokens, maxContext, bytes, blockSize, prefixSharing, memoryCentric);
+    }
+
+    public EngineOptions withPrefixSharing(boolean on) {
+        return new EngineOptions(maxSequences, maxStepTokens, maxContext, kvCacheBytes, blockSize, on, memoryCentric);
+    }
+
+    public EngineOptions withMemoryCentric(boolean on) {
+        return new EngineOptions(maxSequences, maxStepTokens, maxContext, kvCacheBytes, blockSize, prefixSharing, on);
+    }
+
+    /** The baseline batching: no sharing, first come first served, {@code sequences} at a time. */
+    public EngineOptions plainBatching(int sequences) {
+        return new EngineOptions(sequences, maxStepTokens, maxContext, kvCacheBytes, blockSize, false, false);
+    }
+
+    /** Blocks in the pool for a model whose block takes {@code bytesPerBlock}. */
+    int poolBlocks(long bytesPerBlock, int context) {
+        long bytes = kvCacheBytes;
+        if (bytes == KV_AUTO) {
+            long full = (long) maxSequences * ((context + blockSize - 1) / blockSize) * bytesPerBlock;
+            bytes = Math.min(full, KV_AUTO_CAP_BYTES);
+        }
+        long blocks = bytes / bytesPerBlock;
+        if (blocks < 1) {
+            throw new IllegalArgumentException("kvCacheBytes " + bytes + " is less than one KV block ("
+                    + bytesPerBlock + " bytes)");
+        }
+        return (int) Math.min(blocks, Integer.MAX_VALUE / 2);
     }
 }

@@ -1,39 +1,59 @@
 package dev.sparkllm.engine.runtime;
 
 import dev.sparkllm.engine.backend.ModelRunner;
-import dev.sparkllm.engine.backend.StepBatch;
 import dev.sparkllm.engine.cpu.CpuModelRunner;
 import dev.sparkllm.engine.model.LoadedModel;
+import dev.sparkllm.planner.hash.BlockHasher;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
-import java.util.Iterator;
 import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Generates for a list of requests with continuous batching: up to {@code maxSequences} run at
- * once; every step carries each running sequence's decode token plus prefill chunks of newly
- * admitted ones, up to {@code maxStepTokens}; a finished sequence's place is refilled at once.
- * Results come back in request order; a request that cannot run gets an error result.
+ * The batch engine: any number of submitters (Spark tasks, of one or several users) submit
+ * requests; one engine thread runs them together with continuous batching over a shared KV block
+ * pool (see {@link Scheduler}), and each submitter gets its results in request order. A request
+ * that cannot run gets an error result; the others go on.
+ *
+ * <p>Requests are tokenized in the submitting thread, so tokenization of one task overlaps the
+ * model steps of the others.
  */
 public final class InferenceEngine implements AutoCloseable {
     private final LoadedModel model;
     private final ModelRunner runner;
     private final EngineOptions options;
     private final PromptPreparer preparer;
-    private final StepBatch batch;
-    private final float[] logits;
-    private final float[] rowLogits;
+    private final BlockHasher hasher;
+    private final Scheduler scheduler;
+    private final long kvBlockBytes;
+    private final ConcurrentLinkedQueue<List<Sequence>> inbox = new ConcurrentLinkedQueue<>();
+    private final List<Submission> active = new ArrayList<>();
+    private final ConcurrentLinkedQueue<Submission> submitted = new ConcurrentLinkedQueue<>();
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition work = lock.newCondition();
+    private final Thread worker;
+    private volatile boolean closed;
+    private volatile EngineMetrics lastMetrics;
+    private volatile boolean resetRequested;
 
     public InferenceEngine(LoadedModel model, ModelRunner runner, EngineOptions options) {
         this.model = model;
         this.runner = runner;
         this.options = options;
         this.preparer = new PromptPreparer(model, runner.contextLength());
-        this.batch = new StepBatch(options.maxStepTokens());
-        this.logits = new float[Math.multiplyExact(options.maxSequences(), runner.vocabSize())];
-        this.rowLogits = new float[runner.vocabSize()];
+        this.hasher = new BlockHasher(options.blockSize(), 0x5eed_b10c_4a5L);
+        this.kvBlockBytes = runner.kvBytesPerBlock(options.blockSize());
+        int blocks = options.poolBlocks(kvBlockBytes, runner.contextLength());
+        runner.allocateKv(blocks, options.blockSize());
+        this.scheduler = new Scheduler(runner, model.tokenizer(), options, blocks);
+        this.lastMetrics = scheduler.metrics(kvBlockBytes);
+        this.worker = new Thread(this::run, "sparkllm-engine-" + model.name());
+        this.worker.setDaemon(true);
+        this.worker.start();
     }
 
     /** An engine on the CPU backend. */
@@ -43,6 +63,8 @@ public final class InferenceEngine implements AutoCloseable {
 
     public LoadedModel model() { return model; }
 
+    public EngineOptions options() { return options; }
+
     /**
      * Validates and tokenizes a request (chat template applied) without running it: what a
      * planner needs before generation. Thread-safe: it touches no engine state.
@@ -51,71 +73,134 @@ public final class InferenceEngine implements AutoCloseable {
         return preparer.prepare(request);
     }
 
+    /** Generates for the requests as the default user, waiting for all of them. */
     public List<GenerationResult> generate(List<GenerationRequest> requests) {
-        GenerationResult[] results = new GenerationResult[requests.size()];
-        Deque<Sequence> waiting = new ArrayDeque<>();
+        Submission s = submit("", 1.0, requests);
+        try {
+            return s.future().get();
+        } catch (InterruptedException e) {
+            s.cancel();
+            Thread.currentThread().interrupt();
+            throw new CancellationException("interrupted while generating");
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("the engine failed: " + e.getCause().getMessage(), e.getCause());
+        }
+    }
+
+    /**
+     * Queues the requests of one submitter. {@code user} and {@code weight} place them in the fair
+     * queue; requests keep their order within the submitter (the planner's group order).
+     */
+    public Submission submit(String user, double weight, List<GenerationRequest> requests) {
+        if (closed) throw new IllegalStateException("the engine for " + model.name() + " is closed");
+        Submission submission = new Submission(user, weight, requests.size());
+        List<Sequence> sequences = new ArrayList<>(requests.size());
+        int poolPositions = scheduler.allocator().totalBlocks() * options.blockSize();
         for (int i = 0; i < requests.size(); i++) {
             GenerationRequest r = requests.get(i);
             PromptPreparer.Prepared p = preparer.prepare(r);
             if (p.error() != null) {
-                results[i] = GenerationResult.failed(r.id(), p.tokens() == null ? 0 : p.tokens().length, p.error());
+                submission.complete(i, GenerationResult.failed(r.id(), p.tokens() == null ? 0 : p.tokens().length, p.error()));
+                continue;
+            }
+            Sequence s = new Sequence(submission, i, r, p.tokens(), blockHashes(p.tokens()), options.blockSize(),
+                    runner.vocabSize(), runner.contextLength());
+            if (s.finished()) {
+                submission.complete(i, s.result());
+            } else if (scheduler.blocksFor(s.maxPositions()) > scheduler.allocator().totalBlocks()) {
+                submission.complete(i, GenerationResult.failed(r.id(), p.tokens().length, "prompt (" + p.tokens().length
+                        + " tokens) plus max_tokens needs " + s.maxPositions() + " KV positions, the KV pool holds "
+                        + poolPositions + " (raise the engine's KV memory or lower max_tokens)"));
             } else {
-                waiting.add(new Sequence(i, r, p.tokens(), runner.newCache(), runner.vocabSize(), runner.contextLength()));
+                sequences.add(s);
             }
         }
-        List<Sequence> running = new ArrayList<>();
-        while (!waiting.isEmpty() || !running.isEmpty()) {
-            while (running.size() < options.maxSequences() && !waiting.isEmpty()) {
-                Sequence s = waiting.poll();
-                if (s.finished()) results[s.slot] = s.result();
-                else running.add(s);
-            }
-            step(running);
-            for (Iterator<Sequence> it = running.iterator(); it.hasNext(); ) {
-                Sequence s = it.next();
-                if (s.finished()) {
-                    results[s.slot] = s.result();
-                    it.remove();
-                }
-            }
+        if (!sequences.isEmpty()) {
+            submitted.add(submission);
+            inbox.add(sequences);
+            signal();
         }
-        return List.of(results);
+        return submission;
     }
 
-    /** One forward step over all running sequences: decode tokens first, then prefill chunks. */
-    private void step(List<Sequence> running) {
-        batch.clear();
-        List<Sequence> wantLogits = new ArrayList<>(running.size());
-        for (Sequence s : running) {
-            if (s.prefillDone()) {
-                batch.add(s.lastToken(), s.nextPosition(), s.cache, true);
-                wantLogits.add(s);
+    /** Metrics as of the last engine step. */
+    public EngineMetrics metrics() { return lastMetrics; }
+
+    /** Starts counting again from zero (peak KV blocks excepted), at the next step. */
+    public void resetMetrics() {
+        resetRequested = true;
+        signal();
+    }
+
+    private long[] blockHashes(int[] tokens) {
+        if (!options.prefixSharing()) return new long[0];
+        long[] hashes = new long[hasher.wholeBlocks(tokens.length)];
+        hasher.chain(tokens, tokens.length, hashes);
+        return hashes;
+    }
+
+    private void signal() {
+        lock.lock();
+        try {
+            work.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The engine thread: takes new sequences, drops cancelled ones, steps while there is work. */
+    private void run() {
+        while (!closed) {
+            try {
+                if (resetRequested) {
+                    resetRequested = false;
+                    scheduler.resetMetrics();
+                }
+                for (List<Sequence> batch; (batch = inbox.poll()) != null; ) batch.forEach(scheduler::add);
+                for (Submission s; (s = submitted.poll()) != null; ) active.add(s);
+                if (active.stream().anyMatch(Submission::cancelled)) {
+                    for (Sequence s : scheduler.dropCancelled()) s.submission.complete(s.slot, s.result());
+                    active.removeIf(Submission::cancelled);
+                }
+                if (scheduler.idle()) {
+                    active.clear();
+                    lastMetrics = scheduler.metrics(kvBlockBytes);
+                    awaitWork();
+                    continue;
+                }
+                for (Sequence s : scheduler.step()) s.submission.complete(s.slot, s.result());
+                lastMetrics = scheduler.metrics(kvBlockBytes);
+            } catch (InterruptedException e) {
+                break;
+            } catch (RuntimeException | Error e) {
+                // A failed step leaves the pool's contents unknown: fail everything in flight.
+                for (Sequence s : scheduler.dropAll()) s.submission.fail(e);
+                active.forEach(s -> s.fail(e));
+                active.clear();
             }
         }
-        for (Sequence s : running) {
-            int room = batch.capacity() - batch.size();
-            if (room == 0) break;
-            if (s.prefillDone()) continue;
-            int chunk = Math.min(room, s.remainingPrompt());
-            int start = s.prefilled();
-            for (int i = 0; i < chunk; i++) {
-                boolean last = start + i == s.prompt.length - 1;
-                batch.add(s.prompt[start + i], start + i, s.cache, last);
-            }
-            s.advancePrefill(chunk);
-            if (s.prefillDone()) wantLogits.add(s);
-        }
-        runner.forward(batch, logits);
-        // Logit rows come in batch order: decode tokens first, then completed prefills.
-        int vocab = runner.vocabSize();
-        for (int row = 0; row < wantLogits.size(); row++) {
-            System.arraycopy(logits, row * vocab, rowLogits, 0, vocab);
-            wantLogits.get(row).accept(rowLogits, model.tokenizer());
+        for (Sequence s : scheduler.dropAll()) s.submission.fail(new CancellationException("engine closed"));
+    }
+
+    private void awaitWork() throws InterruptedException {
+        lock.lock();
+        try {
+            while (!closed && inbox.isEmpty() && !resetRequested) work.await();
+        } finally {
+            lock.unlock();
         }
     }
 
     @Override
     public void close() {
+        if (closed) return;
+        closed = true;
+        worker.interrupt();
+        try {
+            worker.join(30_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         runner.close();
     }
 }

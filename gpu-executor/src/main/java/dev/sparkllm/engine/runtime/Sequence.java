@@ -1,6 +1,6 @@
 package dev.sparkllm.engine.runtime;
 
-import dev.sparkllm.engine.backend.KvCache;
+import dev.sparkllm.engine.kv.BlockTable;
 import dev.sparkllm.engine.sampling.FinishReason;
 import dev.sparkllm.engine.sampling.RequestRandom;
 import dev.sparkllm.engine.sampling.Sampler;
@@ -11,14 +11,33 @@ import dev.sparkllm.engine.tokenizer.Utf8StreamDecoder;
 import java.util.Arrays;
 
 /**
- * One request while it runs: how much of its prompt is in the cache, what it generated, its own
- * random state, and the text decoded so far with stop strings applied.
+ * One request while it runs: its KV blocks and how many positions they hold, what it generated,
+ * its own random state, and the text decoded so far with stop strings applied.
+ *
+ * <p>Its tokens are the prompt followed by the generated tokens. Prefill computes them up to the
+ * end of the prompt (the last prompt token gives the first logits); after a preemption, which
+ * drops every block, prefill recomputes everything but the last generated token, which the next
+ * decode step feeds as usual. The random state is kept, so a preempted sequence samples exactly
+ * what it would have.
  */
 final class Sequence {
     final int slot;
     final GenerationRequest request;
     final int[] prompt;
-    final KvCache cache;
+    final BlockTable table;
+    /** Chain hashes of the prompt's whole blocks (empty without prefix sharing). */
+    final long[] blockHashes;
+    final Submission submission;
+    /** Fair-queue start tag, kept across preemptions. */
+    double startTag;
+    /** Prompt tokens found in the pool when first admitted. */
+    int cachedTokens;
+    boolean admittedOnce;
+    boolean preempted;
+    /** Positions whose keys and values are in the table's blocks. */
+    private int computed;
+    /** Prompt blocks already put in the pool's index. */
+    int indexedBlocks;
     private final Sampler sampler;
     private final RequestRandom random;
     private final StopStringMatcher stops;
@@ -27,14 +46,16 @@ final class Sequence {
     private final int maxNewTokens;
     private int[] generated = new int[16];
     private int generatedCount;
-    private int prefilled;
     private FinishReason finish;
 
-    Sequence(int slot, GenerationRequest request, int[] prompt, KvCache cache, int vocabSize, int maxContext) {
+    Sequence(Submission submission, int slot, GenerationRequest request, int[] prompt, long[] blockHashes,
+             int blockSize, int vocabSize, int maxContext) {
+        this.submission = submission;
         this.slot = slot;
         this.request = request;
         this.prompt = prompt;
-        this.cache = cache;
+        this.blockHashes = blockHashes;
+        this.table = new BlockTable(blockSize);
         this.sampler = new Sampler(vocabSize);
         this.random = RequestRandom.forRequest(request.params(), request.id());
         this.stops = new StopStringMatcher(request.params().stop());
@@ -43,15 +64,41 @@ final class Sequence {
     }
 
     boolean finished() { return finish != null; }
-    boolean prefillDone() { return prefilled == prompt.length; }
-    int prefilled() { return prefilled; }
-    int remainingPrompt() { return prompt.length - prefilled; }
-    void advancePrefill(int n) { prefilled += n; }
+
+    /** Prompt and generated tokens so far. */
+    int knownTokens() { return prompt.length + generatedCount; }
+
+    int tokenAt(int position) {
+        return position < prompt.length ? prompt[position] : generated[position - prompt.length];
+    }
+
+    /** Where prefill stops: the prompt's end, or after a preemption everything but the last token. */
+    int prefillTarget() { return generatedCount == 0 ? prompt.length : knownTokens() - 1; }
+    boolean prefillDone() { return computed >= prefillTarget(); }
+    int computed() { return computed; }
+    void advance(int positions) { computed += positions; }
+
+    /** After a preemption: nothing cached, everything to recompute. */
+    void dropCache() { computed = 0; }
+
+    /** Sets the positions served from shared blocks at admission. */
+    void startFrom(int cachedPositions) { computed = cachedPositions; }
+
+    /** Whether the prefill chunk ending at {@code end} ends on the token whose logits are needed. */
+    boolean logitsAt(int position) { return generatedCount == 0 && position == prompt.length - 1; }
 
     /** The token fed in the next decode step: the last generated one. */
     int lastToken() { return generated[generatedCount - 1]; }
     /** Position of the next token to feed. */
-    int nextPosition() { return prompt.length + generatedCount - 1; }
+    int nextPosition() { return knownTokens() - 1; }
+
+    /** Tokens this sequence may still hold in KV at most (prompt plus every token it may generate). */
+    int maxPositions() { return prompt.length + maxNewTokens; }
+
+    int generatedCount() { return generatedCount; }
+
+    /** Ends the sequence early (its submitter cancelled). */
+    void cancel() { if (finish == null) finish = FinishReason.CANCELLED; }
 
     /** Picks the next token from this sequence's logits and applies the stopping rules. */
     void accept(float[] logits, Tokenizer tokenizer) {
@@ -89,6 +136,6 @@ final class Sequence {
     GenerationResult result() {
         String reason = finish == null ? FinishReason.CANCELLED.apiName() : finish.apiName();
         return new GenerationResult(request.id(), text.toString(), Arrays.copyOf(generated, generatedCount),
-                reason, prompt.length, generatedCount, null);
+                reason, prompt.length, generatedCount, cachedTokens, null);
     }
 }

@@ -1,7 +1,7 @@
 package dev.sparkllm.engine.model;
 
-import dev.sparkllm.engine.backend.KvCache;
 import dev.sparkllm.engine.backend.StepBatch;
+import dev.sparkllm.engine.kv.BlockTable;
 import dev.sparkllm.engine.cpu.CpuModelRunner;
 
 import java.util.Random;
@@ -13,7 +13,7 @@ final class PromptLogits {
     /** The whole prompt in one batch (the prefill path), logits of the last position only. */
     static float[] wholePrompt(LoadedModel model, int[] prompt) {
         CpuModelRunner runner = runner(model);
-        KvCache cache = runner.newCache();
+        BlockTable cache = kv(runner, prompt.length);
         StepBatch batch = new StepBatch(prompt.length);
         for (int i = 0; i < prompt.length; i++) batch.add(prompt[i], i, cache, i == prompt.length - 1);
         float[] logits = new float[runner.vocabSize()];
@@ -24,7 +24,7 @@ final class PromptLogits {
     /** One token per step, each attending to the cache the earlier steps filled (the decode path). */
     static float[] tokenByToken(LoadedModel model, int[] prompt) {
         CpuModelRunner runner = runner(model);
-        KvCache cache = runner.newCache();
+        BlockTable cache = kv(runner, prompt.length);
         StepBatch batch = new StepBatch(1);
         float[] logits = new float[runner.vocabSize()];
         for (int i = 0; i < prompt.length; i++) {
@@ -48,6 +48,13 @@ final class PromptLogits {
         double max = 0;
         for (int i = 0; i < a.length; i++) max = Math.max(max, Math.abs((double) a[i] - b[i]));
         return max;
+    }
+
+    /** A pool just big enough for one sequence of {@code positions}, held by one table. */
+    private static BlockTable kv(CpuModelRunner runner, int positions) {
+        int blocks = positions / 16 + 1;
+        runner.allocateKv(blocks, 16);
+        return BlockTable.wholePool(blocks, 16);
     }
 
     private static CpuModelRunner runner(LoadedModel model) {
