@@ -91,17 +91,24 @@ public final class BlockAllocator {
         return matched;
     }
 
-    /** Counts the leading blocks of a prompt that {@link #appendCached} would reuse now. */
-    public int cachedPrefixBlocks(int[] tokens, long[] hashes, int maxBlocks) {
+    /**
+     * What {@link #appendCached} would reuse now: the leading blocks that match, and how many of
+     * those are free (held by nobody), since taking those lowers the free count.
+     */
+    public record PrefixMatch(int blocks, int freeBlocks) {}
+
+    public PrefixMatch cachedPrefix(int[] tokens, long[] hashes, int maxBlocks) {
         int parent = -1;
         int matched = 0;
+        int free = 0;
         while (matched < maxBlocks) {
             Entry e = byHash.get(hashes[matched]);
             if (!matches(e, parent, tokens, matched)) break;
+            if (refCounts[e.block] == 0) free++;
             parent = e.block;
             matched++;
         }
-        return matched;
+        return new PrefixMatch(matched, free);
     }
 
     /**

@@ -8,6 +8,7 @@ package dev.sparkllm.engine.runtime;
  * @param computedTokens     tokens run through the model: prefill (recomputation included) and decode
  * @param recomputedTokens   tokens computed again after a preemption
  * @param iterations         forward steps
+ * @param usedKvBlocks       KV blocks held now
  * @param peakKvBlocks       most KV blocks held at once
  * @param kvBlocks           blocks in the pool
  * @param kvBlockBytes       bytes per block
@@ -15,7 +16,7 @@ package dev.sparkllm.engine.runtime;
  * @param sharedQueryChunks  query-chunk visits served from a KV chunk stacked with other queries
  */
 public record EngineMetrics(long promptTokens, long cachedTokens, long computedTokens, long recomputedTokens,
-                            long iterations, int peakKvBlocks, int kvBlocks, long kvBlockBytes, long preemptions,
+                            long iterations, int usedKvBlocks, int peakKvBlocks, int kvBlocks, long kvBlockBytes, long preemptions,
                             long sharedQueryChunks) {
 
     /** Prompt tokens served from the cache over all prompt tokens. */

@@ -159,7 +159,9 @@ public final class InferenceEngine implements AutoCloseable {
                 for (List<Sequence> batch; (batch = inbox.poll()) != null; ) batch.forEach(scheduler::add);
                 for (Submission s; (s = submitted.poll()) != null; ) active.add(s);
                 if (active.stream().anyMatch(Submission::cancelled)) {
-                    for (Sequence s : scheduler.dropCancelled()) s.submission.complete(s.slot, s.result());
+                    List<Sequence> dropped = scheduler.dropCancelled();
+                    lastMetrics = scheduler.metrics(kvBlockBytes);
+                    for (Sequence s : dropped) s.submission.complete(s.slot, s.result());
                     active.removeIf(Submission::cancelled);
                 }
                 if (scheduler.idle()) {
@@ -168,8 +170,9 @@ public final class InferenceEngine implements AutoCloseable {
                     awaitWork();
                     continue;
                 }
-                for (Sequence s : scheduler.step()) s.submission.complete(s.slot, s.result());
+                List<Sequence> finished = scheduler.step();
                 lastMetrics = scheduler.metrics(kvBlockBytes);
+                for (Sequence s : finished) s.submission.complete(s.slot, s.result());
             } catch (InterruptedException e) {
                 break;
             } catch (RuntimeException | Error e) {

@@ -180,8 +180,8 @@ final class Scheduler {
         for (Sequence s : waiting.candidates(LOOKAHEAD)) {
             if (options.prefixSharing() && waitsForPrefix(s)) continue;
             int matchable = matchableBlocks(s);
-            int cached = options.prefixSharing() ? allocator.cachedPrefixBlocks(s.prompt, s.blockHashes, matchable) : 0;
-            int need = blocksFor(s.prefillTarget()) - cached;
+            BlockAllocator.PrefixMatch cached = allocator.cachedPrefix(s.prompt, s.blockHashes, matchable);
+            int need = blocksFor(s.prefillTarget()) - cached.blocks() + cached.freeBlocks();
             int reserve = options.memoryCentric() && !running.isEmpty() ? reserveBlocks : 0;
             if (need + reserve > allocator.freeBlocks()) return null;
             waiting.remove(s);
@@ -224,7 +224,7 @@ final class Scheduler {
     /** Whether the next block this sequence would compute is being computed by a running one. */
     private boolean waitsForPrefix(Sequence s) {
         int matchable = matchableBlocks(s);
-        int cached = allocator.cachedPrefixBlocks(s.prompt, s.blockHashes, matchable);
+        int cached = allocator.cachedPrefix(s.prompt, s.blockHashes, matchable).blocks();
         if (cached >= matchable) return false;
         Sequence owner = pending.get(s.blockHashes[cached]);
         return owner != null && owner != s;
@@ -257,7 +257,7 @@ final class Scheduler {
 
     EngineMetrics metrics(long kvBlockBytes) {
         return new EngineMetrics(promptTokens, cachedTokens, computedTokens, recomputedTokens, iterations,
-                allocator.peakUsedBlocks(), allocator.totalBlocks(), kvBlockBytes, preemptions, sharedQueryChunks);
+                allocator.usedBlocks(), allocator.peakUsedBlocks(), allocator.totalBlocks(), kvBlockBytes, preemptions, sharedQueryChunks);
     }
 
     void resetMetrics() {
