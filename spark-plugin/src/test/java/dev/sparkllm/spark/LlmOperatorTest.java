@@ -57,6 +57,10 @@ class LlmOperatorTest {
       assertTrue(metrics.get("llm prompt tokens shared (planned)") >= 7 * 48, metrics.toString());
       assertEquals(8L, metrics.get("llm generated tokens"));
       assertTrue(metrics.get("llm prompt tokens") > 8 * 48);
+      // The engine computes the instruction once per task holding the group; the others find it.
+      long cached = rows.stream().mapToLong(r -> r.getStruct(1).<Integer>getAs("cached_tokens")).sum();
+      assertTrue(cached >= 6 * 48, "cached tokens " + cached);
+      assertEquals(cached, metrics.get("llm cached tokens"));
     } finally {
       spark.conf().unset("spark.sql.adaptive.enabled");
     }

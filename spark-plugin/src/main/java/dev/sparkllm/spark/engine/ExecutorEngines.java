@@ -25,6 +25,8 @@ public final class ExecutorEngines {
   public static final String MAX_SEQUENCES = "spark.llm.engine.maxSequences";
   public static final String MAX_STEP_TOKENS = "spark.llm.engine.maxStepTokens";
   public static final String MAX_CONTEXT = "spark.llm.engine.maxContext";
+  public static final String KV_CACHE_MIB = "spark.llm.engine.kvCacheMiB";
+  public static final String PREFIX_SHARING = "spark.llm.engine.prefixSharing";
 
   private static final Map<String, SharedEngine> ENGINES = new HashMap<>();
   private static final Map<String, Integer> LOADS = new HashMap<>();
@@ -50,7 +52,11 @@ public final class ExecutorEngines {
       }
       EngineOptions options = new EngineOptions(conf.getInt(MAX_SEQUENCES, EngineOptions.DEFAULT.maxSequences()),
           conf.getInt(MAX_STEP_TOKENS, EngineOptions.DEFAULT.maxStepTokens()),
-          conf.getInt(MAX_CONTEXT, EngineOptions.DEFAULT.maxContext()));
+          conf.getInt(MAX_CONTEXT, EngineOptions.DEFAULT.maxContext()))
+          .withPrefixSharing(conf.getBoolean(PREFIX_SHARING, true));
+      if (conf.contains(KV_CACHE_MIB)) {
+        options = options.withKvCacheBytes(conf.getLong(KV_CACHE_MIB, 512) << 20);
+      }
       LoadedModel model = ModelLoader.load(path);
       try {
         return new SharedEngine(name, model, InferenceEngine.cpu(model, options));

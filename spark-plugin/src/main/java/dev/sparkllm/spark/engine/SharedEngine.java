@@ -10,37 +10,31 @@ import dev.sparkllm.engine.runtime.GenerationRequest;
 import dev.sparkllm.engine.runtime.GenerationResult;
 import dev.sparkllm.engine.runtime.InferenceEngine;
 import dev.sparkllm.engine.runtime.PromptPreparer;
-import java.util.ArrayList;
+import dev.sparkllm.engine.runtime.EngineMetrics;
+import dev.sparkllm.engine.runtime.Submission;
 import java.util.List;
-import java.util.concurrent.CancellationException;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.LinkedBlockingQueue;
 
 /**
- * One model's engine, shared by every task of an executor. Tasks submit their rows; one worker
- * thread takes everything submitted so far and runs it as one continuous batch, so concurrent
- * tasks fill the same engine steps instead of taking turns with half-empty ones.
+ * One model's engine, shared by every task of an executor. Each task submits its rows as one
+ * submitter of its user (see {@link TaskUser}); the engine batches the rows of all concurrent
+ * tasks into the same steps and shares tokens between users by weight.
  */
 public final class SharedEngine implements AutoCloseable {
   private final LoadedModel model;
   private final InferenceEngine engine;
-  private final LinkedBlockingQueue<Submission> queue = new LinkedBlockingQueue<>();
-  private final Thread worker;
-  private volatile boolean closed;
-
-  private record Submission(List<GenerationRequest> requests, CompletableFuture<List<GenerationResult>> done) {}
 
   SharedEngine(String name, LoadedModel model, InferenceEngine engine) {
     this.model = model;
     this.engine = engine;
-    this.worker = new Thread(this::run, "sparkllm-engine-" + name);
-    this.worker.setDaemon(true);
-    this.worker.start();
   }
 
   public LoadedModel model() {
     return model;
+  }
+
+  public EngineMetrics metrics() {
+    return engine.metrics();
   }
 
   /** Tokenizes and validates one request (chat template applied); safe from any thread. */
@@ -48,24 +42,24 @@ public final class SharedEngine implements AutoCloseable {
     return engine.prepare(request);
   }
 
+  /** Generates as the default user with weight 1. */
+  public List<GenerationResult> generate(List<GenerationRequest> requests) throws InterruptedException {
+    return generate(requests, TaskUser.DEFAULT);
+  }
+
   /**
    * Generates for the requests, batched with whatever other tasks submit meanwhile. An interrupted
-   * task (Spark killing it) stops waiting; requests not started yet are dropped.
+   * task (Spark killing it) cancels its requests, which frees their KV blocks at the next step.
    */
-  public List<GenerationResult> generate(List<GenerationRequest> requests) throws InterruptedException {
+  public List<GenerationResult> generate(List<GenerationRequest> requests, TaskUser user) throws InterruptedException {
     if (requests.isEmpty()) {
       return List.of();
     }
-    if (closed) {
-      throw new IllegalStateException("the engine for " + model.name() + " is shut down");
-    }
-    Submission submission = new Submission(List.copyOf(requests), new CompletableFuture<>());
-    queue.add(submission);
+    Submission submission = engine.submit(user.name(), user.weight(), requests);
     try {
-      return submission.done().get();
+      return submission.future().get();
     } catch (InterruptedException e) {
-      queue.remove(submission);
-      submission.done().cancel(false);
+      submission.cancel();
       throw e;
     } catch (ExecutionException e) {
       throw new IllegalStateException("the engine failed: " + e.getCause().getMessage(), e.getCause());
@@ -76,50 +70,14 @@ public final class SharedEngine implements AutoCloseable {
    * Generates for a request record batch (token ids and sampling columns, see
    * {@code RequestSchema}) and returns the result batch, which the caller closes.
    */
-  public VectorSchemaRoot generate(VectorSchemaRoot requests, BufferAllocator allocator) throws InterruptedException {
+  public VectorSchemaRoot generate(VectorSchemaRoot requests, BufferAllocator allocator, TaskUser user)
+      throws InterruptedException {
     List<GenerationRequest> read = ArrowRequestReader.read(requests, SamplingParams.GREEDY);
-    return ArrowResultWriter.write(generate(read), allocator);
-  }
-
-  private void run() {
-    while (!closed) {
-      List<Submission> round = new ArrayList<>();
-      try {
-        round.add(queue.take());
-      } catch (InterruptedException e) {
-        return; // shut down
-      }
-      queue.drainTo(round);
-      round.removeIf(s -> s.done().isCancelled());
-      List<GenerationRequest> all = new ArrayList<>();
-      for (Submission s : round) {
-        all.addAll(s.requests());
-      }
-      try {
-        List<GenerationResult> results = engine.generate(all);
-        int at = 0;
-        for (Submission s : round) {
-          s.done().complete(results.subList(at, at + s.requests().size()));
-          at += s.requests().size();
-        }
-      } catch (RuntimeException | Error e) {
-        round.forEach(s -> s.done().completeExceptionally(e));
-      }
-    }
+    return ArrowResultWriter.write(generate(read, user), allocator);
   }
 
   @Override
   public void close() {
-    closed = true;
-    worker.interrupt();
-    for (Submission s : queue) {
-      s.done().completeExceptionally(new CancellationException("engine shut down"));
-    }
-    try {
-      worker.join(10_000);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
     engine.close();
     model.close();
   }

@@ -4,6 +4,7 @@ import dev.sparkllm.engine.runtime.GenerationRequest;
 import dev.sparkllm.engine.arrow.ArrowRequestWriter;
 import dev.sparkllm.spark.engine.ExecutorEngines;
 import dev.sparkllm.spark.engine.SharedEngine;
+import dev.sparkllm.spark.engine.TaskUser;
 import dev.sparkllm.spark.expr.ResultSchema;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -37,6 +38,7 @@ final class GenerationPass {
         .thenComparing(PlannedRow::requestId));
     UnsafeProjection project = UnsafeProjection.create(outputTypes);
     SharedEngine engine = rows.isEmpty() ? null : ExecutorEngines.get(requests.model());
+    TaskUser user = TaskUser.current();
     return new Iterator<>() {
       private int next;
       private final List<InternalRow> ready = new ArrayList<>();
@@ -74,7 +76,7 @@ final class GenerationPass {
         // which a GPU backend copies to the device as they are.
         try (BufferAllocator allocator = ExecutorEngines.newTaskAllocator("llm_generate-" + partitionIndex);
              VectorSchemaRoot requestBatch = ArrowRequestWriter.write(batch, allocator);
-             VectorSchemaRoot results = batch.isEmpty() ? null : engine.generate(requestBatch, allocator)) {
+             VectorSchemaRoot results = batch.isEmpty() ? null : engine.generate(requestBatch, allocator, user)) {
           metrics.add(OperatorMetrics.ENGINE_TIME, (System.nanoTime() - start) / 1_000_000);
           int at = 0;
           for (int i = 0; i < chunk.size(); i++) {
@@ -83,10 +85,10 @@ final class GenerationPass {
             if (row.error() != null) {
               result = ResultSchema.error(row.promptTokens(), row.error());
             } else {
-              result = ResultSchema.fromArrow(results, at++, row.cachedTokens());
+              result = ResultSchema.fromArrow(results, at++);
               metrics.add(OperatorMetrics.PROMPT_TOKENS, result.getInt(2));
               metrics.add(OperatorMetrics.GENERATED_TOKENS, result.getInt(3));
-              metrics.add(OperatorMetrics.CACHED_TOKENS, row.cachedTokens());
+              metrics.add(OperatorMetrics.CACHED_TOKENS, result.getInt(4));
             }
             if (!result.isNullAt(5)) {
               if (row.options() != null && row.options().failOnError()) {

@@ -36,11 +36,11 @@ final class PlacementPass {
         RowRequests.Tokenized t = requests.tokenize(row, id, engine);
         if (t.error() != null) {
           int spread = (int) Math.floor(BlockHasher.unitInterval(id) * plan.partitions());
-          return new Placed(spread, new PlannedRow(row, id, t.options(), null, t.error(), t.promptTokens(), Integer.MAX_VALUE, -1, 0));
+          return new Placed(spread, new PlannedRow(row, id, t.options(), null, t.error(), t.promptTokens(), Integer.MAX_VALUE, -1));
         }
         int[] tokens = t.tokens();
         Assignment a = plan.assign(id, tokens, tokens.length);
-        return new Placed(a.partition(), new PlannedRow(row, id, t.options(), tokens, null, tokens.length, a.unit(), a.groupId(), 0));
+        return new Placed(a.partition(), new PlannedRow(row, id, t.options(), tokens, null, tokens.length, a.unit(), a.groupId()));
       }
     };
   }

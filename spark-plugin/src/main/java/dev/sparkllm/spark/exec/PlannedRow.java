@@ -11,4 +11,4 @@ import org.apache.spark.sql.catalyst.expressions.UnsafeRow;
  * step from evaluating the row's expressions again.
  */
 record PlannedRow(UnsafeRow row, String requestId, LlmOptions options, int[] tokens, String error, int promptTokens,
-                  int unit, int group, int cachedTokens) implements Serializable {}
+                  int unit, int group) implements Serializable {}

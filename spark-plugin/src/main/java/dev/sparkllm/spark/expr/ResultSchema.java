@@ -24,17 +24,18 @@ public final class ResultSchema {
 
   private ResultSchema() {}
 
-  public static InternalRow row(GenerationResult result, int cachedTokens) {
+  public static InternalRow row(GenerationResult result) {
     return new GenericInternalRow(new Object[] {utf8(result.text()), utf8(result.finishReason()), result.promptTokens(),
-        result.completionTokens(), cachedTokens, utf8(result.error())});
+        result.completionTokens(), result.cachedTokens(), utf8(result.error())});
   }
 
   /** Row {@code row} of an engine result batch (see the engine's {@code RequestSchema.resultSchema()}). */
-  public static InternalRow fromArrow(VectorSchemaRoot results, int row, int cachedTokens) {
+  public static InternalRow fromArrow(VectorSchemaRoot results, int row) {
     return new GenericInternalRow(new Object[] {utf8(results, RequestSchema.TEXT, row),
         utf8(results, RequestSchema.FINISH_REASON, row),
         ((IntVector) results.getVector(RequestSchema.PROMPT_TOKENS)).get(row),
-        ((IntVector) results.getVector(RequestSchema.COMPLETION_TOKENS)).get(row), cachedTokens,
+        ((IntVector) results.getVector(RequestSchema.COMPLETION_TOKENS)).get(row),
+        ((IntVector) results.getVector(RequestSchema.CACHED_TOKENS)).get(row),
         utf8(results, RequestSchema.ERROR, row)});
   }
 

@@ -1,0 +1,165 @@
+package dev.sparkllm.engine.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sparkllm.engine.cpu.Parallel;
+import dev.sparkllm.engine.model.LoadedModel;
+import dev.sparkllm.engine.model.ModelLoader;
+import dev.sparkllm.engine.runtime.EngineMetrics;
+import dev.sparkllm.engine.runtime.EngineOptions;
+import dev.sparkllm.engine.runtime.GenerationRequest;
+import dev.sparkllm.engine.runtime.GenerationResult;
+import dev.sparkllm.engine.runtime.InferenceEngine;
+import dev.sparkllm.engine.runtime.Submission;
+import dev.sparkllm.engine.sampling.SamplingParams;
+import dev.sparkllm.planner.PlanRequest;
+import dev.sparkllm.planner.PlannerConfig;
+import dev.sparkllm.planner.PrefixPlanner;
+import dev.sparkllm.planner.cost.CostModel;
+import dev.sparkllm.planner.plan.Assignment;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The batch engine's throughput on a token workload (see {@code ci/bench/batch_workload.py}), one
+ * configuration per run, printing one JSON line. {@code ci/bench.sh engine-batch} runs it for
+ * each configuration and llama.cpp on the same file side by side.
+ *
+ * <pre>
+ * BatchBench MODEL WORKLOAD.jsonl THREADS MODE [KV_MIB]
+ *   engine    prefix sharing and memory-centric batching on, requests in the planner's order
+ *   baseline  both off: first come first served, at most 8 sequences, arrival order
+ *   queue     submits 4,096 requests (the workload repeated), runs 20 engine steps' worth of
+ *             time, cancels, and reports peak KV and heap against the KV budget
+ * </pre>
+ * Greedy, exactly max_tokens output tokens each (EOS ignored), as the llama.cpp side does.
+ */
+public final class BatchBench {
+    private BatchBench() {}
+
+    public static void main(String[] args) throws Exception {
+        if (args.length < 4) {
+            System.err.println("usage: BatchBench MODEL WORKLOAD.jsonl THREADS engine|baseline|queue [KV_MIB]");
+            System.exit(2);
+        }
+        Path model = Path.of(args[0]);
+        List<GenerationRequest> workload = read(Path.of(args[1]));
+        Parallel.setThreads(Integer.parseInt(args[2]));
+        String mode = args[3];
+        long kvBytes = (args.length > 4 ? Long.parseLong(args[4]) : 512) << 20;
+        EngineOptions options = new EngineOptions(256, 512, 2048).withKvCacheBytes(kvBytes);
+        try (LoadedModel loaded = ModelLoader.load(model)) {
+            switch (mode) {
+                case "engine" -> throughput(loaded, options, plannerOrder(workload), mode);
+                case "baseline" -> throughput(loaded, options.plainBatching(8), workload, mode);
+                case "queue" -> queued(loaded, options, workload, 4096);
+                default -> throw new IllegalArgumentException("unknown mode " + mode);
+            }
+        }
+    }
+
+    private static void throughput(LoadedModel model, EngineOptions options, List<GenerationRequest> requests,
+                                   String mode) {
+        try (InferenceEngine engine = InferenceEngine.cpu(model, options)) {
+            // Warm-up on a few requests, not counted: JIT compilation of the kernels.
+            engine.generate(requests.subList(0, Math.min(4, requests.size())).stream()
+                    .map(r -> GenerationRequest.ofTokens("warm-" + r.id(), r.promptTokens(), r.params().withMaxTokens(2)))
+                    .toList());
+            engine.resetMetrics();
+            long start = System.nanoTime();
+            List<GenerationResult> results = engine.generate(requests);
+            double seconds = (System.nanoTime() - start) / 1e9;
+            long promptTokens = 0, outputTokens = 0;
+            for (GenerationResult r : results) {
+                if (r.error() != null) throw new IllegalStateException(r.id() + ": " + r.error());
+                promptTokens += r.promptTokens();
+                outputTokens += r.completionTokens();
+            }
+            EngineMetrics m = engine.metrics();
+            System.out.printf("{\"mode\": \"%s\", \"prompts\": %d, \"prompt_tokens\": %d, \"output_tokens\": %d, "
+                            + "\"seconds\": %.3f, \"total_tps\": %.2f, \"computed_tokens\": %d, \"prefix_hit_ratio\": %.4f, "
+                            + "\"mean_tokens_per_step\": %.1f, \"peak_kv_blocks\": %d, \"peak_kv_mib\": %.1f, "
+                            + "\"kv_budget_mib\": %.1f, \"preemptions\": %d}%n",
+                    mode, results.size(), promptTokens, outputTokens, seconds, (promptTokens + outputTokens) / seconds,
+                    m.computedTokens(), m.prefixHitRatio(), m.meanTokensPerIteration(), m.peakKvBlocks(),
+                    m.peakKvBytes() / 1048576.0, (double) m.kvBlocks() * m.kvBlockBytes() / 1048576.0, m.preemptions());
+        }
+    }
+
+    /** 4,096 requests queued at once: KV memory stays at the pool, the heap holds only their tokens. */
+    private static void queued(LoadedModel model, EngineOptions options, List<GenerationRequest> workload, int count)
+            throws InterruptedException {
+        List<GenerationRequest> many = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            GenerationRequest r = workload.get(i % workload.size());
+            many.add(GenerationRequest.ofTokens("q" + i, r.promptTokens(), r.params()));
+        }
+        try (InferenceEngine engine = InferenceEngine.cpu(model, options)) {
+            long heapBefore = heapUsed();
+            Submission s = engine.submit("bench", 1.0, many);
+            long deadline = System.nanoTime() + 60_000_000_000L;
+            long peakHeap = heapBefore;
+            while (engine.metrics().iterations() < 20 && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+                peakHeap = Math.max(peakHeap, heapUsed());
+            }
+            EngineMetrics m = engine.metrics();
+            s.cancel();
+            s.future().join();
+            System.out.printf("{\"mode\": \"queue\", \"queued\": %d, \"steps\": %d, \"kv_budget_mib\": %.1f, "
+                            + "\"peak_kv_mib\": %.1f, \"heap_used_before_mib\": %.1f, \"heap_used_peak_mib\": %.1f, "
+                            + "\"max_heap_mib\": %.1f}%n",
+                    count, m.iterations(), (double) m.kvBlocks() * m.kvBlockBytes() / 1048576.0,
+                    m.peakKvBytes() / 1048576.0, heapBefore / 1048576.0, peakHeap / 1048576.0,
+                    Runtime.getRuntime().maxMemory() / 1048576.0);
+        }
+    }
+
+    private static long heapUsed() {
+        long used = 0;
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == MemoryType.HEAP) used += pool.getUsage().getUsed();
+        }
+        return used;
+    }
+
+    /** The order the Spark operator gives a task's rows: the plan's units, then groups, then ids. */
+    static List<GenerationRequest> plannerOrder(List<GenerationRequest> requests) {
+        PrefixPlanner planner = new PrefixPlanner(PlannerConfig.defaults(), CostModel.SMOLLM2_CPU_2_THREADS);
+        List<PlanRequest> plan = requests.stream()
+                .map(r -> PlanRequest.of(r.id(), r.promptTokens(), r.params().maxTokens())).toList();
+        Map<String, Assignment> assigned = planner.plan(plan, 1).assignments();
+        List<GenerationRequest> ordered = new ArrayList<>(requests);
+        ordered.sort(Comparator.<GenerationRequest>comparingInt(r -> assigned.get(r.id()).unit())
+                .thenComparingInt(r -> assigned.get(r.id()).groupId()).thenComparing(GenerationRequest::id));
+        return ordered;
+    }
+
+    static List<GenerationRequest> read(Path jsonl) throws IOException {
+        ObjectMapper json = new ObjectMapper();
+        List<GenerationRequest> out = new ArrayList<>();
+        try (BufferedReader in = Files.newBufferedReader(jsonl, StandardCharsets.UTF_8)) {
+            for (String line; (line = in.readLine()) != null; ) {
+                if (line.isBlank()) continue;
+                JsonNode row = json.readTree(line);
+                int[] tokens = new int[row.get("tokens").size()];
+                for (int i = 0; i < tokens.length; i++) tokens[i] = row.get("tokens").get(i).asInt();
+                SamplingParams greedy = new SamplingParams(row.get("max_tokens").asInt(), 0f, 0, 1f, 0f, null,
+                        List.of(), true);
+                out.add(GenerationRequest.ofTokens(row.get("id").asText(), tokens, greedy));
+            }
+        }
+        return out;
+    }
+}
