@@ -27,13 +27,13 @@ import java.util.Set;
  */
 public final class EngineCli {
     private static final Set<String> GENERATE_OPTIONS = Set.of("model", "input", "output", "max-tokens",
-            "temperature", "top-p", "top-k", "min-p", "seed", "stop", "system", "threads", "batch", "max-context");
+            "temperature", "top-p", "top-k", "min-p", "seed", "stop", "system", "threads", "batch", "max-context", "kv-mib");
     private static final Set<String> GENERATE_FLAGS = Set.of("chat", "no-chat", "ignore-eos");
     private static final String USAGE = """
             usage:
               generate --model PATH --input prompts.jsonl --output out.jsonl [--max-tokens N] [--temperature T]
                        [--top-p P] [--top-k K] [--min-p P] [--seed N] [--stop S]... [--chat|--no-chat]
-                       [--system TEXT] [--threads N] [--batch N] [--max-context N] [--ignore-eos]
+                       [--system TEXT] [--threads N] [--batch N] [--max-context N] [--kv-mib N] [--ignore-eos]
               tokenize --model PATH (--text TEXT | --input texts.jsonl) [--special]
             """;
 
@@ -73,9 +73,10 @@ public final class EngineCli {
         String invalid = defaults.validationError();
         if (invalid != null) throw new IllegalArgumentException(invalid);
         Boolean chat = a.has("chat") ? Boolean.TRUE : a.has("no-chat") ? Boolean.FALSE : null;
-        int batch = a.intValue("batch", 8);
+        int batch = a.intValue("batch", 64);
         Parallel.setThreads(a.intValue("threads", Runtime.getRuntime().availableProcessors()));
         EngineOptions options = new EngineOptions(batch, Math.max(512, batch), a.intValue("max-context", 4096));
+        if (a.has("kv-mib")) options = options.withKvCacheBytes((long) a.intValue("kv-mib", 512) << 20);
         Path input = Path.of(a.require("input"));
         Path output = Path.of(a.require("output"));
         long started = System.nanoTime();

@@ -82,6 +82,7 @@ final class JsonlRequests {
         out.put("finish_reason", r.finishReason());
         out.put("prompt_tokens", r.promptTokens());
         out.put("completion_tokens", r.completionTokens());
+        out.put("cached_tokens", r.cachedTokens());
         out.put("error", r.error());
         try {
             return JSON.writeValueAsString(out);
