@@ -198,8 +198,8 @@ final class PagedAttention {
         int state = t * c.heads() + h;
         float runningMax = maxes[state];
         float newMax = Math.max(runningMax, chunkMax);
-        float keep = (float) Math.exp(runningMax - newMax);
-        float add = (float) Math.exp(chunkMax - newMax);
+        float keep = VectorOps.exp(runningMax - newMax);
+        float add = VectorOps.exp(chunkMax - newMax);
         maxes[state] = newMax;
         sums[state] = sums[state] * keep + chunkSum * add;
         int i = 0;
@@ -216,9 +216,9 @@ final class PagedAttention {
         int i = 0;
         FloatVector vMax = FloatVector.broadcast(F, max);
         for (int bound = F.loopBound(len); i < bound; i += F.length()) {
-            FloatVector.fromArray(F, scores, i).sub(vMax).lanewise(VectorOperators.EXP).intoArray(scores, i);
+            VectorOps.exp(FloatVector.fromArray(F, scores, i).sub(vMax)).intoArray(scores, i);
         }
-        for (; i < len; i++) scores[i] = (float) Math.exp(scores[i] - max);
+        for (; i < len; i++) scores[i] = VectorOps.exp(scores[i] - max);
         Float16.roundInPlace(scores, 0, len);
         float sum = 0f;
         for (int p = 0; p < len; p++) sum += scores[p];

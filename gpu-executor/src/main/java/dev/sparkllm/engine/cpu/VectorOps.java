@@ -1,6 +1,7 @@
 package dev.sparkllm.engine.cpu;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -94,6 +95,45 @@ public final class VectorOps {
         for (; i < size; i++) out[outOff + i] = x[xOff + i] * inv * weight[i];
     }
 
+    private static final float EXP_LOW = -87f, EXP_HIGH = 88f;
+    private static final float LOG2E = 1.44269504088896341f;
+    private static final float ROUND_TO_INT = 12582912f; // 1.5 * 2^23: adding and subtracting rounds to an integer
+    private static final float LN2_HI = 0.693359375f, LN2_LO = -2.12194440e-4f;
+    private static final float P0 = 1.9875691500e-4f, P1 = 1.3981999507e-3f, P2 = 8.3334519073e-3f,
+            P3 = 4.1665795894e-2f, P4 = 1.6666665459e-1f, P5 = 5.0000001201e-1f;
+
+    /**
+     * e^x lane by lane (Cephes' expf: x = n ln2 + f, a degree-7 polynomial for e^f, 2^n from the
+     * exponent bits), about 1 ulp, inputs clamped to [-87, 88]. It is built from IEEE additions,
+     * multiplications and fused multiply-adds only, so it gives the same bits before and after the
+     * JIT compiles its caller; the Vector API's own EXP does not (an intrinsic once compiled, the
+     * scalar Math.exp before), and a token must not depend on when the JIT got to a method.
+     */
+    public static FloatVector exp(FloatVector x) {
+        x = x.max(EXP_LOW).min(EXP_HIGH);
+        FloatVector n = x.mul(LOG2E).add(ROUND_TO_INT).sub(ROUND_TO_INT);
+        FloatVector f = n.fma(FloatVector.broadcast(F, -LN2_HI), x).add(n.mul(-LN2_LO));
+        FloatVector p = f.fma(P0, P1).fma(f, FloatVector.broadcast(F, P2)).fma(f, FloatVector.broadcast(F, P3))
+                .fma(f, FloatVector.broadcast(F, P4)).fma(f, FloatVector.broadcast(F, P5));
+        FloatVector e = p.mul(f.mul(f)).add(f).add(1f);
+        IntVector bits = ((IntVector) n.convert(VectorOperators.F2I, 0)).add(127).lanewise(VectorOperators.LSHL, 23);
+        return e.mul(bits.reinterpretAsFloats());
+    }
+
+    /** The scalar twin of {@link #exp(FloatVector)}: the same operations, so the same bits. */
+    public static float exp(float x) {
+        x = Math.min(Math.max(x, EXP_LOW), EXP_HIGH);
+        float n = (x * LOG2E + ROUND_TO_INT) - ROUND_TO_INT;
+        float f = Math.fma(n, -LN2_HI, x) + n * -LN2_LO;
+        float p = Math.fma(f, P0, P1);
+        p = Math.fma(p, f, P2);
+        p = Math.fma(p, f, P3);
+        p = Math.fma(p, f, P4);
+        p = Math.fma(p, f, P5);
+        float e = p * (f * f) + f + 1f;
+        return e * Float.intBitsToFloat(((int) n + 127) << 23);
+    }
+
     /** Softmax of x[off .. off + len) in place, shifted by the maximum for stability. */
     public static void softmax(float[] x, int off, int len) {
         if (len <= 0) return;
@@ -102,13 +142,13 @@ public final class VectorOps {
         FloatVector vMax = FloatVector.broadcast(F, max);
         FloatVector acc = FloatVector.zero(F);
         for (int bound = F.loopBound(len); i < bound; i += F.length()) {
-            FloatVector e = FloatVector.fromArray(F, x, off + i).sub(vMax).lanewise(VectorOperators.EXP);
+            FloatVector e = exp(FloatVector.fromArray(F, x, off + i).sub(vMax));
             e.intoArray(x, off + i);
             acc = acc.add(e);
         }
         float sum = acc.reduceLanes(VectorOperators.ADD);
         for (; i < len; i++) {
-            float e = (float) Math.exp(x[off + i] - max);
+            float e = exp(x[off + i] - max);
             x[off + i] = e;
             sum += e;
         }
@@ -143,12 +183,12 @@ public final class VectorOps {
         FloatVector one = FloatVector.broadcast(F, 1f);
         for (int bound = F.loopBound(n); i < bound; i += F.length()) {
             FloatVector g = FloatVector.fromArray(F, gate, gateOff + i);
-            FloatVector silu = g.div(one.add(g.neg().lanewise(VectorOperators.EXP)));
+            FloatVector silu = g.div(one.add(exp(g.neg())));
             silu.mul(FloatVector.fromArray(F, up, upOff + i)).intoArray(out, outOff + i);
         }
         for (; i < n; i++) {
             float g = gate[gateOff + i];
-            out[outOff + i] = g / (1f + (float) Math.exp(-g)) * up[upOff + i];
+            out[outOff + i] = g / (1f + exp(-g)) * up[upOff + i];
         }
     }
 

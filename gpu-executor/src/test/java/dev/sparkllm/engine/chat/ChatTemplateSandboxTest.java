@@ -62,7 +62,9 @@ class ChatTemplateSandboxTest {
 
     @Test
     void unboundedMacroRecursionFails() {
-        assertFailsMentioning("{% macro f(n) %}{{ f(n + 1) }}{% endmacro %}{{ f(0) }}", "recursion");
+        // The depth limit normally stops it; on a loaded machine the time limit may come first.
+        String message = failure("{% macro f(n) %}{{ f(n + 1) }}{% endmacro %}{{ f(0) }}", FAST).getMessage();
+        assertTrue(message.contains("recursion") || message.contains("time limit"), message);
     }
 
     @Test

@@ -133,4 +133,27 @@ class VectorOpsTest {
         for (int i = 0; i < n; i++) v[i] = (float) rnd.nextGaussian();
         return v;
     }
+
+    @Test
+    void expIsAccurateAndTheVectorAndScalarFormsAgreeBitForBit() {
+        java.util.Random rnd = new java.util.Random(3);
+        float[] x = new float[4096];
+        for (int i = 0; i < x.length; i++) x[i] = (float) (rnd.nextDouble() * 180 - 90);
+        x[0] = 0f;
+        x[1] = -87f;
+        x[2] = 88f;
+        jdk.incubator.vector.VectorSpecies<Float> f = jdk.incubator.vector.FloatVector.SPECIES_256;
+        float[] lanes = new float[x.length];
+        for (int i = 0; i < x.length; i += f.length()) {
+            VectorOps.exp(jdk.incubator.vector.FloatVector.fromArray(f, x, i)).intoArray(lanes, i);
+        }
+        for (int i = 0; i < x.length; i++) {
+            float scalar = VectorOps.exp(x[i]);
+            assertEquals(Float.floatToIntBits(scalar), Float.floatToIntBits(lanes[i]), "exp(" + x[i] + ")");
+            double clamped = Math.max(-87, Math.min(88, x[i]));
+            double exact = Math.exp(clamped);
+            assertEquals(exact, scalar, exact * 3e-7, "exp(" + x[i] + ")");
+        }
+        assertEquals(1f, VectorOps.exp(0f), 0f);
+    }
 }
