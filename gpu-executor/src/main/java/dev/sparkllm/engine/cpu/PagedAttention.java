@@ -44,7 +44,7 @@ final class PagedAttention {
     private float[] sums = new float[0];
     private long[] sortKeys = new long[0];
     private int[] order = new int[0];
-    private int[] itemGroupFrom = new int[0], itemFrom = new int[0], itemTo = new int[0], itemKvHead = new int[0];
+    private int[] itemFrom = new int[0], itemTo = new int[0], itemKvHead = new int[0];
     private int[] itemSharedChunks = new int[0];
     private float[][] workerScores = new float[0][];
     private float[][] workerChunkOut = new float[0][];
@@ -64,9 +64,7 @@ final class PagedAttention {
     }
 
     void compute(int layer, StepBatch batch, CpuKvStorage kv, float[] q, float[] out) {
-        int n = batch.size();
-        int heads = c.heads();
-        ensureScratch(n);
+        ensureScratch(batch.size());
         int items = planItems(batch);
         float[] keys = kv.keys[layer];
         float[] values = kv.values[layer];
@@ -110,7 +108,6 @@ final class PagedAttention {
             for (int kvHead = 0; kvHead < c.kvHeads(); kvHead++) {
                 for (int from = start; from < end; from += SLICE) {
                     growItems(items + 1);
-                    itemGroupFrom[items] = start;
                     itemFrom[items] = from;
                     itemTo[items] = Math.min(end, from + SLICE);
                     itemKvHead[items] = kvHead;
@@ -292,7 +289,6 @@ final class PagedAttention {
     private void growItems(int needed) {
         if (itemFrom.length >= needed) return;
         int size = Math.max(16, needed * 2);
-        itemGroupFrom = Arrays.copyOf(itemGroupFrom, size);
         itemFrom = Arrays.copyOf(itemFrom, size);
         itemTo = Arrays.copyOf(itemTo, size);
         itemKvHead = Arrays.copyOf(itemKvHead, size);
