@@ -10,6 +10,7 @@ MODEL="$(ci/fetch-model.sh)"
 mvn -B test -Dsparkllm.model.path="$MODEL"
 # A real spark-submit of the generation job and a PySpark session, with the built plugin jar.
 ci/spark-submit-check.sh
+ci/notebooks-check.sh  # every notebook in notebooks/, headless, against the same jar
 if [ -x ci/fuzz.sh ]; then
   ci/fuzz.sh
 fi

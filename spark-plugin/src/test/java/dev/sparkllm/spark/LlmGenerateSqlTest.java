@@ -62,6 +62,15 @@ class LlmGenerateSqlTest {
   }
 
   @Test
+  void decimalLiteralsAreAcceptedAsNumbers() {
+    // 0.0 and 0.9 are decimal(1,1) in SQL: the README's own example writes options this way.
+    Row out = spark.sql("SELECT llm_generate('Name a colour.', named_struct('max_tokens', 2, 'temperature', 0.0, "
+        + "'top_p', 0.9)) AS out").collectAsList().get(0).getStruct(0);
+    assertNull(out.getAs("error"), String.valueOf(out));
+    assertTrue(out.<Integer>getAs("completion_tokens") >= 1, String.valueOf(out));
+  }
+
+  @Test
   void explainShowsTheOperator() {
     Dataset<Row> query = spark.sql("SELECT id, llm_generate(prompt) AS out FROM prompts");
     String plan = query.queryExecution().executedPlan().toString();

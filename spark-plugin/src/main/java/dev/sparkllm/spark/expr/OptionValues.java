@@ -71,6 +71,9 @@ public final class OptionValues {
     if (v instanceof Number || v instanceof Boolean) {
       return v;
     }
+    if (v instanceof org.apache.spark.sql.types.Decimal d) {
+      return d.toJavaBigDecimal(); // SQL literals like 0.7 are decimals
+    }
     if (type.sameType(DataTypes.NullType)) {
       return null;
     }
