@@ -6,7 +6,10 @@
 #                  and on a no-sharing one (PROMPTS, default 512; shared 512, distinct 64, output
 #                  32, sharing degree 16): total tokens/s of the engine, of the engine with sharing
 #                  and memory-centric batching off (FCFS, 8 sequences), and of llama.cpp
-#                  (LLAMA_MODE, default parallel: slots, continuous batching, prompt cache); then
+#                  (LLAMA_MODES, default "parallel sequential-cache parallel-shared": llama-server's
+#                  slots with continuous batching and per-slot prompt cache; one prompt at a time
+#                  with its prompt cache; slots that copy a group's prefix KV with seq_cp, beyond
+#                  stock llama.cpp; the best counts); then
 #                  peak KV and heap with 4,096 requests queued (KV_MIB, default 512).
 #   planner        plans ROWS (default 1,000,000) generated prompts of the BatchLLM shape and of the
 #                  multi-level shape in a 4 GiB heap: plan time, peak heap, and prefill saving as a
@@ -49,7 +52,7 @@ PY
   engine-batch)
     PROMPTS="${PROMPTS:-512}"
     KV_MIB="${KV_MIB:-512}"
-    LLAMA_MODE="${LLAMA_MODE:-parallel}"
+    LLAMA_MODES="${LLAMA_MODES:-parallel sequential-cache parallel-shared}"
     MODEL="$(ci/fetch-model.sh)"
     JAR="$(build_cli_jar)"
     PY="$(python_env)"
@@ -65,11 +68,14 @@ PY
         echo "$shape $mode: $line" >&2
         lines+=("$shape" "$line")
       done
-      # llama.cpp gets the prompts in the order our planner gives our engine (groups adjacent).
-      line=$("$PY" ci/bench/llamacpp_batch.py "$MODEL" "$work/$shape.jsonl" --threads "$THREADS" \
-        --mode "$LLAMA_MODE" --order grouped 2>/dev/null | tail -n 1)
-      echo "$shape llama.cpp: $line" >&2
-      lines+=("$shape" "$line")
+      # llama.cpp gets the prompts in the order our planner gives our engine (groups adjacent);
+      # each of its configurations runs, and the best counts.
+      for llama_mode in $LLAMA_MODES; do
+        line=$("$PY" ci/bench/llamacpp_batch.py "$MODEL" "$work/$shape.jsonl" --threads "$THREADS" \
+          --mode "$llama_mode" --order grouped 2>/dev/null | tail -n 1)
+        echo "$shape llama.cpp $llama_mode: $line" >&2
+        lines+=("$shape" "$line")
+      done
     done
     line=$(java "${JVM_FLAGS[@]}" -Xmx4g -cp "$JAR" dev.sparkllm.engine.bench.BatchBench "$MODEL" \
       "$work/shared.jsonl" "$THREADS" queue "$KV_MIB" | tail -n 1)
@@ -85,7 +91,9 @@ for shape, raw in zip(rest[0::2], rest[1::2]):
 out = ["RESULT engine-batch threads=%s" % threads]
 for shape in ("shared", "nosharing"):
     ours, base = runs[(shape, "engine")], runs[(shape, "baseline")]
-    llama = next(v for (s, m), v in runs.items() if s == shape and m not in ("engine", "baseline"))
+    llama = max((v for (s, m), v in runs.items() if s == shape and m not in ("engine", "baseline")),
+                key=lambda v: v["total_tps"])
+    out.append("%s_llamacpp_mode=%s" % (shape, llama["mode"]))
     out.append("%s_prompts=%d %s_tps=%.1f %s_baseline_tps=%.1f %s_llamacpp_tps=%.1f %s_vs_baseline=%.2f "
                "%s_vs_llamacpp=%.2f %s_hit_ratio=%.3f %s_tokens_per_step=%.1f %s_peak_kv_mib=%.1f"
                % (shape, ours["prompts"], shape, ours["total_tps"], shape, base["total_tps"], shape, llama["total_tps"],

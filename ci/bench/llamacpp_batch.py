@@ -50,7 +50,10 @@ part past the shared prefix is removed again.
 order our planner gives our engine); --order given keeps the file's arrival order. --limit N
 keeps the first N prompts of the file before ordering, so both orders run the same prompts.
 --check K reruns the first K prompts of the run order with sequential mode (a fresh model,
-after the timed run) and reports how many outputs are identical to this mode's.
+after the timed run) and reports how many outputs are identical to this mode's. Expect most,
+not all: llama.cpp's numbers depend slightly on how a batch is split (kernel paths and summation
+order change with the ubatch's shape and, with --kv-unified, with the cells attention runs over),
+and random-token prompts give near-ties that a greedy pick can flip.
 """
 import argparse
 import collections
