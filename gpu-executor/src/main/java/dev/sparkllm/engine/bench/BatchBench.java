@@ -72,10 +72,15 @@ public final class BatchBench {
     private static void throughput(LoadedModel model, EngineOptions options, List<GenerationRequest> requests,
                                    String mode) {
         try (InferenceEngine engine = InferenceEngine.cpu(model, options)) {
-            // Warm-up on a few requests, not counted: JIT compilation of the kernels.
-            engine.generate(requests.subList(0, Math.min(4, requests.size())).stream()
-                    .map(r -> GenerationRequest.ofTokens("warm-" + r.id(), r.promptTokens(), r.params().withMaxTokens(2)))
-                    .toList());
+            // Warm-up, not counted: JIT compilation of the kernels. Its prompts are made of ids the
+            // workload never uses (below 100), so nothing of the workload is in the pool before it starts.
+            List<GenerationRequest> warmUp = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                int[] tokens = new int[160];
+                for (int t = 0; t < tokens.length; t++) tokens[t] = 20 + (t * 7 + i * 13) % 80;
+                warmUp.add(GenerationRequest.ofTokens("warm-" + i, tokens, requests.get(0).params().withMaxTokens(4)));
+            }
+            engine.generate(warmUp);
             engine.resetMetrics();
             long start = System.nanoTime();
             List<GenerationResult> results = engine.generate(requests);

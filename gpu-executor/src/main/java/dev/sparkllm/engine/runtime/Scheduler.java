@@ -3,6 +3,7 @@ package dev.sparkllm.engine.runtime;
 import dev.sparkllm.engine.backend.ModelRunner;
 import dev.sparkllm.engine.backend.StepBatch;
 import dev.sparkllm.engine.kv.BlockAllocator;
+import dev.sparkllm.engine.sampling.Sampler;
 import dev.sparkllm.engine.tokenizer.Tokenizer;
 
 import java.util.ArrayList;
@@ -42,6 +43,8 @@ final class Scheduler {
     private final StepBatch batch;
     private final float[] logits;
     private final float[] rowLogits;
+    /** One sampler for every sequence: its scratch is vocabulary-sized, too big to keep per waiting request. */
+    private final Sampler sampler;
     private final FairQueue waiting = new FairQueue();
     private final List<Sequence> running = new ArrayList<>();
     private final List<Sequence> logitRows = new ArrayList<>();
@@ -59,6 +62,7 @@ final class Scheduler {
         this.batch = new StepBatch(Math.max(options.maxStepTokens(), options.maxSequences()));
         this.logits = new float[Math.multiplyExact(options.maxSequences(), runner.vocabSize())];
         this.rowLogits = new float[runner.vocabSize()];
+        this.sampler = new Sampler(runner.vocabSize());
         this.reserveBlocks = Math.max(1, poolBlocks / 64);
     }
 
@@ -120,7 +124,7 @@ final class Scheduler {
         int vocab = runner.vocabSize();
         for (int row = 0; row < logitRows.size(); row++) {
             System.arraycopy(logits, row * vocab, rowLogits, 0, vocab);
-            logitRows.get(row).accept(rowLogits, tokenizer);
+            logitRows.get(row).accept(rowLogits, tokenizer, sampler);
         }
         List<Sequence> finished = new ArrayList<>();
         for (int i = 0; i < running.size(); i++) {

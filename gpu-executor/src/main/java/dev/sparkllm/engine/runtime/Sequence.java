@@ -38,7 +38,6 @@ final class Sequence {
     private int computed;
     /** Prompt blocks already put in the pool's index. */
     int indexedBlocks;
-    private final Sampler sampler;
     private final RequestRandom random;
     private final StopStringMatcher stops;
     private final Utf8StreamDecoder utf8 = new Utf8StreamDecoder();
@@ -56,7 +55,6 @@ final class Sequence {
         this.prompt = prompt;
         this.blockHashes = blockHashes;
         this.table = new BlockTable(blockSize);
-        this.sampler = new Sampler(vocabSize);
         this.random = RequestRandom.forRequest(request.params(), request.id());
         this.stops = new StopStringMatcher(request.params().stop());
         this.maxNewTokens = Math.min(request.params().maxTokens(), maxContext - prompt.length);
@@ -101,7 +99,7 @@ final class Sequence {
     void cancel() { if (finish == null) finish = FinishReason.CANCELLED; }
 
     /** Picks the next token from this sequence's logits and applies the stopping rules. */
-    void accept(float[] logits, Tokenizer tokenizer) {
+    void accept(float[] logits, Tokenizer tokenizer, Sampler sampler) {
         int token = sampler.sample(logits, request.params(), random);
         if (generatedCount == generated.length) generated = Arrays.copyOf(generated, generatedCount * 2);
         generated[generatedCount++] = token;
