@@ -78,15 +78,11 @@ public final class BlockAllocator {
      * k+1 blocks. Returns the number of blocks reused.
      */
     public int appendCached(BlockTable table, int[] tokens, long[] hashes, int maxBlocks) {
-        int parent = -1;
-        int matched = 0;
-        while (matched < maxBlocks) {
-            Entry e = byHash.get(hashes[matched]);
-            if (!matches(e, parent, tokens, matched)) break;
-            retain(e.block);
-            table.append(e.block);
-            parent = e.block;
-            matched++;
+        int[] blocks = new int[maxBlocks];
+        int matched = matchPrefix(tokens, hashes, maxBlocks, blocks);
+        for (int i = 0; i < matched; i++) {
+            retain(blocks[i]);
+            table.append(blocks[i]);
         }
         return matched;
     }
@@ -98,17 +94,24 @@ public final class BlockAllocator {
     public record PrefixMatch(int blocks, int freeBlocks) {}
 
     public PrefixMatch cachedPrefix(int[] tokens, long[] hashes, int maxBlocks) {
+        int[] blocks = new int[maxBlocks];
+        int matched = matchPrefix(tokens, hashes, maxBlocks, blocks);
+        int free = 0;
+        for (int i = 0; i < matched; i++) if (refCounts[blocks[i]] == 0) free++;
+        return new PrefixMatch(matched, free);
+    }
+
+    /** Walks the index along the prompt's chain hashes; writes the matching blocks, returns how many. */
+    private int matchPrefix(int[] tokens, long[] hashes, int maxBlocks, int[] blocksOut) {
         int parent = -1;
         int matched = 0;
-        int free = 0;
         while (matched < maxBlocks) {
             Entry e = byHash.get(hashes[matched]);
             if (!matches(e, parent, tokens, matched)) break;
-            if (refCounts[e.block] == 0) free++;
+            blocksOut[matched++] = e.block;
             parent = e.block;
-            matched++;
         }
-        return new PrefixMatch(matched, free);
+        return matched;
     }
 
     /**
