@@ -1,5 +1,7 @@
 package dev.sparkllm.engine.backend;
 
+import dev.sparkllm.engine.sampling.SamplingParams;
+
 /**
  * Runs the model over one {@link StepBatch}. The scheduler and KV management never know which
  * implementation (CPU, CUDA) runs.
@@ -22,6 +24,21 @@ public interface ModelRunner extends AutoCloseable {
     void forward(StepBatch batch, float[] logits);
 
     int vocabSize();
+
+    /**
+     * Whether this runner chooses the next tokens itself ({@link #forwardAndSample}), so logits
+     * never leave its device.
+     */
+    default boolean samplesOnDevice() { return false; }
+
+    /**
+     * Computes the batch like {@link #forward} and chooses each logits row's next token into
+     * {@code tokens} (-1 when a row has no finite logit). {@code draws[row]} is the row's uniform
+     * draw in [0, 1) from its request's random stream (unused when its temperature is 0).
+     */
+    default void forwardAndSample(StepBatch batch, SamplingParams[] params, float[] draws, int[] tokens) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " does not sample on its device");
+    }
 
     /** Query-chunk visits of attention served from KV shared with other queries of their step, since the last call. */
     default long takeSharedQueryChunks() { return 0; }

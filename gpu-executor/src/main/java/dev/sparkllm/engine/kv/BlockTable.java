@@ -27,6 +27,13 @@ public final class BlockTable {
         return t;
     }
 
+    /** A table over the given blocks, in order (tests and benchmarks that lay out tables by hand). */
+    public static BlockTable of(int blockSize, int... blocks) {
+        BlockTable t = new BlockTable(blockSize);
+        for (int b : blocks) t.append(b);
+        return t;
+    }
+
     public int blockSize() { return blockSize; }
 
     /** Blocks held. */

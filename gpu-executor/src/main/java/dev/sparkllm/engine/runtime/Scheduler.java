@@ -4,6 +4,7 @@ import dev.sparkllm.engine.backend.ModelRunner;
 import dev.sparkllm.engine.backend.StepBatch;
 import dev.sparkllm.engine.kv.BlockAllocator;
 import dev.sparkllm.engine.sampling.Sampler;
+import dev.sparkllm.engine.sampling.SamplingParams;
 import dev.sparkllm.engine.tokenizer.Tokenizer;
 
 import java.util.ArrayList;
@@ -60,8 +61,9 @@ final class Scheduler {
         this.options = options;
         this.allocator = new BlockAllocator(poolBlocks, options.blockSize());
         this.batch = new StepBatch(Math.max(options.maxStepTokens(), options.maxSequences()));
-        this.logits = new float[Math.multiplyExact(options.maxSequences(), runner.vocabSize())];
-        this.rowLogits = new float[runner.vocabSize()];
+        // Logits come to the host only from a runner that does not sample on the device.
+        this.logits = runner.samplesOnDevice() ? new float[0] : new float[Math.multiplyExact(options.maxSequences(), runner.vocabSize())];
+        this.rowLogits = new float[runner.samplesOnDevice() ? 0 : runner.vocabSize()];
         this.sampler = new Sampler(runner.vocabSize());
         this.reserveBlocks = Math.max(1, poolBlocks / 64);
     }
@@ -117,15 +119,19 @@ final class Scheduler {
             if (!s.prefillDone()) budget -= addPrefillChunk(s, budget);
         }
         if (batch.size() == 0) return List.of();
-        runner.forward(batch, logits);
+        if (runner.samplesOnDevice()) {
+            forwardSampledOnDevice();
+        } else {
+            runner.forward(batch, logits);
+            int vocab = runner.vocabSize();
+            for (int row = 0; row < logitRows.size(); row++) {
+                System.arraycopy(logits, row * vocab, rowLogits, 0, vocab);
+                logitRows.get(row).accept(rowLogits, tokenizer, sampler);
+            }
+        }
         iterations++;
         computedTokens += batch.size();
         sharedQueryChunks += runner.takeSharedQueryChunks();
-        int vocab = runner.vocabSize();
-        for (int row = 0; row < logitRows.size(); row++) {
-            System.arraycopy(logits, row * vocab, rowLogits, 0, vocab);
-            logitRows.get(row).accept(rowLogits, tokenizer, sampler);
-        }
         List<Sequence> finished = new ArrayList<>();
         for (int i = 0; i < running.size(); i++) {
             Sequence s = running.get(i);
@@ -137,6 +143,21 @@ final class Scheduler {
             free(s);
         }
         return finished;
+    }
+
+    /** The runner chooses the tokens itself: only the parameters and random draws go to it, only token ids come back. */
+    private void forwardSampledOnDevice() {
+        int rows = logitRows.size();
+        SamplingParams[] params = new SamplingParams[rows];
+        float[] draws = new float[rows];
+        int[] tokens = new int[rows];
+        for (int row = 0; row < rows; row++) {
+            Sequence s = logitRows.get(row);
+            params[row] = s.request.params();
+            draws[row] = s.deviceDraw();
+        }
+        runner.forwardAndSample(batch, params, draws, tokens);
+        for (int row = 0; row < rows; row++) logitRows.get(row).acceptToken(tokens[row], tokenizer);
     }
 
     /** Every running sequence past its prefill feeds its last token; a missing block preempts. */

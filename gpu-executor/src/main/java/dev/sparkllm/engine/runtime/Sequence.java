@@ -100,7 +100,21 @@ final class Sequence {
 
     /** Picks the next token from this sequence's logits and applies the stopping rules. */
     void accept(float[] logits, Tokenizer tokenizer, Sampler sampler) {
-        int token = sampler.sample(logits, request.params(), random);
+        acceptToken(sampler.sample(logits, request.params(), random), tokenizer);
+    }
+
+    /**
+     * The uniform draw in [0, 1) a backend that samples on the device needs for this token: taken
+     * from the request's own random stream (only when sampling is random), so a seeded request
+     * gives the same tokens whatever else shares its batch.
+     */
+    float deviceDraw() {
+        return request.params().temperature() == 0f ? 0f : (float) random.nextDouble();
+    }
+
+    /** Appends a token chosen by the backend (see {@link #deviceDraw}) or by the host sampler. */
+    void acceptToken(int token, Tokenizer tokenizer) {
+        if (token < 0) throw new IllegalStateException("no finite logit to choose from for request " + request.id());
         if (generatedCount == generated.length) generated = Arrays.copyOf(generated, generatedCount * 2);
         generated[generatedCount++] = token;
         if (!request.params().ignoreEos() && isEos(tokenizer, token)) {

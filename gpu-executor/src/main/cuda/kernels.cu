@@ -1,0 +1,681 @@
+// The engine's CUDA kernels: one Llama-family forward step over a batch of tokens from many
+// sequences, reading and writing keys and values through block tables in the shared KV pool, and
+// choosing the next tokens on the device.
+//
+// Data types. The residual stream and every matrix product's output are float32. The inputs of
+// the matrix products (normed activations, attention output, SwiGLU output) and the weights are
+// the model's compute type T: __half or __nv_bfloat16 (each kernel that depends on T exists as
+// NAME_f16 and NAME_bf16). Queries, keys and values are always __half, like the CPU backend's
+// f16-rounded KV pool.
+//
+// Compiled by NVRTC at build time (build_kernels.py); loaded by the Java side (CudaKernels) with
+// the driver API. Everything the host calls is extern "C" so its name survives.
+
+#include <cuda_fp16.h>
+#include <cuda_bf16.h>
+#include <mma.h>
+
+using namespace nvcuda;
+
+typedef unsigned long long u64;
+
+#define NEG_INF (-__int_as_float(0x7f800000))
+
+template <typename T> __device__ __forceinline__ float to_float(T v);
+template <> __device__ __forceinline__ float to_float<__half>(__half v) { return __half2float(v); }
+template <> __device__ __forceinline__ float to_float<__nv_bfloat16>(__nv_bfloat16 v) { return __bfloat162float(v); }
+template <typename T> __device__ __forceinline__ T from_float(float v);
+template <> __device__ __forceinline__ __half from_float<__half>(float v) { return __float2half_rn(v); }
+template <> __device__ __forceinline__ __nv_bfloat16 from_float<__nv_bfloat16>(float v) { return __float2bfloat16_rn(v); }
+
+// ---------------------------------------------------------------------------------------------
+// Block-wide reductions. `scratch` holds at least 32 entries; every thread gets the result.
+
+__device__ __forceinline__ float warp_sum(float v) {
+    for (int o = 16; o > 0; o >>= 1) v += __shfl_xor_sync(0xffffffffu, v, o);
+    return v;
+}
+
+__device__ __forceinline__ float warp_max(float v) {
+    for (int o = 16; o > 0; o >>= 1) v = fmaxf(v, __shfl_xor_sync(0xffffffffu, v, o));
+    return v;
+}
+
+__device__ float block_sum(float v, float* scratch) {
+    int lane = threadIdx.x & 31, warp = threadIdx.x >> 5, warps = (blockDim.x + 31) >> 5;
+    v = warp_sum(v);
+    __syncthreads();
+    if (lane == 0) scratch[warp] = v;
+    __syncthreads();
+    v = lane < warps ? scratch[lane] : 0.f;
+    return warp_sum(v);
+}
+
+__device__ int block_sum_int(int v, int* scratch) {
+    int lane = threadIdx.x & 31, warp = threadIdx.x >> 5, warps = (blockDim.x + 31) >> 5;
+    for (int o = 16; o > 0; o >>= 1) v += __shfl_xor_sync(0xffffffffu, v, o);
+    __syncthreads();
+    if (lane == 0) scratch[warp] = v;
+    __syncthreads();
+    v = lane < warps ? scratch[lane] : 0;
+    for (int o = 16; o > 0; o >>= 1) v += __shfl_xor_sync(0xffffffffu, v, o);
+    return v;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Embedding gather: x[t] = table[tokens[t]] as float. Grid: one block per token.
+
+template <typename T>
+__device__ void embed(const T* __restrict__ table, const int* __restrict__ tokens, float* __restrict__ x, int dim) {
+    long long row = (long long)tokens[blockIdx.x] * dim;
+    float* out = x + (long long)blockIdx.x * dim;
+    for (int i = threadIdx.x; i < dim; i += blockDim.x) out[i] = to_float(table[row + i]);
+}
+
+// RMSNorm of float rows into the compute type: out[r] = x[src] / rms(x[src]) * w, where src is
+// rows[r] when a row list is given (the final norm of only the tokens whose logits are wanted).
+template <typename T>
+__device__ void rmsnorm(const float* __restrict__ x, const float* __restrict__ w, T* __restrict__ out,
+                        const int* __restrict__ rows, int dim, float eps) {
+    __shared__ float scratch[32];
+    int src = rows ? rows[blockIdx.x] : blockIdx.x;
+    const float* xr = x + (long long)src * dim;
+    float ss = 0.f;
+    for (int i = threadIdx.x; i < dim; i += blockDim.x) ss += xr[i] * xr[i];
+    ss = block_sum(ss, scratch);
+    float inv = (float)(1.0 / sqrt((double)ss / dim + (double)eps));
+    T* o = out + (long long)blockIdx.x * dim;
+    for (int i = threadIdx.x; i < dim; i += blockDim.x) o[i] = from_float<T>(xr[i] * inv * w[i]);
+}
+
+// SwiGLU over the fused gate/up product (row t: ffn gate values, then ffn up values).
+template <typename T>
+__device__ void swiglu(const float* __restrict__ gateUp, T* __restrict__ out, int ffn, long long total) {
+    for (long long i = blockIdx.x * (long long)blockDim.x + threadIdx.x; i < total; i += (long long)gridDim.x * blockDim.x) {
+        long long t = i / ffn;
+        int j = (int)(i - t * ffn);
+        float g = gateUp[t * 2 * ffn + j];
+        float u = gateUp[t * 2 * ffn + ffn + j];
+        out[i] = from_float<T>(g / (1.f + expf(-g)) * u);
+    }
+}
+
+// Deterministic pseudo-random weights in [-scale, scale) made on the device (SplitMix64 of the
+// element index), so a benchmark model of billions of parameters needs no upload.
+__device__ __forceinline__ u64 splitmix64(u64 z) {
+    z += 0x9E3779B97F4A7C15ull;
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+}
+
+template <typename T>
+__device__ void fill_random(T* __restrict__ w, long long n, u64 seed, float scale) {
+    for (long long i = blockIdx.x * (long long)blockDim.x + threadIdx.x; i < n; i += (long long)gridDim.x * blockDim.x) {
+        u64 r = splitmix64(seed ^ ((u64)i * 0xD1B54A32D192ED03ull));
+        float unit = (float)(r >> 40) * (1.0f / 16777216.0f); // [0, 1) with 24 bits
+        w[i] = from_float<T>((2.f * unit - 1.f) * scale);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rotary embedding of q and k, and the store of k and v into the KV pool.
+// qkv row t: qDim query values, kvDim key values, kvDim value values (the fused q/k/v product).
+// The rotated queries go to q (half); keys and values go to slot slots[t] of this layer's pool.
+extern "C" __global__ void rope_store(const float* __restrict__ qkv, const float* __restrict__ bias,
+                                      __half* __restrict__ q, __half* __restrict__ kcache, __half* __restrict__ vcache,
+                                      const int* __restrict__ positions, const long long* __restrict__ slots,
+                                      const double* __restrict__ invFreq, int heads, int kvHeads, int headDim,
+                                      int interleaved, double positionScale) {
+    int t = blockIdx.x;
+    int qDim = heads * headDim, kvDim = kvHeads * headDim, half = headDim / 2;
+    const float* row = qkv + (long long)t * (qDim + 2 * kvDim);
+    double pos = positions[t] * positionScale;
+    long long slot = slots[t];
+    int pairs = (heads + kvHeads) * half;
+    for (int p = threadIdx.x; p < pairs; p += blockDim.x) {
+        int h = p / half, i = p - h * half;
+        int base = h * headDim; // heads of q, then heads of k: contiguous in the row
+        int a = interleaved ? base + 2 * i : base + i;
+        int b = interleaved ? a + 1 : base + i + half;
+        float x0 = row[a], x1 = row[b];
+        if (bias) { x0 += bias[a]; x1 += bias[b]; }
+        double s, c;
+        sincos(pos * invFreq[i], &s, &c);
+        float cs = (float)c, sn = (float)s;
+        float y0 = x0 * cs - x1 * sn;
+        float y1 = x0 * sn + x1 * cs;
+        if (h < heads) {
+            q[(long long)t * qDim + a] = __float2half_rn(y0);
+            q[(long long)t * qDim + b] = __float2half_rn(y1);
+        } else {
+            kcache[slot * kvDim + (a - qDim)] = __float2half_rn(y0);
+            kcache[slot * kvDim + (b - qDim)] = __float2half_rn(y1);
+        }
+    }
+    for (int i = threadIdx.x; i < kvDim; i += blockDim.x) {
+        float v = row[qDim + kvDim + i];
+        if (bias) v += bias[qDim + kvDim + i];
+        vcache[slot * kvDim + i] = __float2half_rn(v);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Matrix product Y[M][N] (+)= X[M][K] * W[N][K]^T on the tensor cores (float accumulation).
+// X is the batch's activations, W a weight matrix in its GGUF layout (one row per output).
+// Tiles of 128 x 64 outputs, 32-deep k steps, a 3-stage cp.async pipeline; 4 warps, each
+// 64 x 32 outputs as 4 x 2 fragments of 16 x 16. Blocks that share a weight tile are adjacent in
+// the grid (x walks M), so a tile read by several of them comes from L2. Needs K % 8 == 0.
+
+#define GEMM_BM 128
+#define GEMM_BN 64
+#define GEMM_BK 32
+#define GEMM_STAGES 3
+#define GEMM_LDS (GEMM_BK + 8)
+#define GEMM_LDC (GEMM_BN + 4)
+#define GEMM_THREADS 128
+
+__device__ __forceinline__ void cp_async16(void* smem, const void* gmem, bool valid) {
+    unsigned s = (unsigned)__cvta_generic_to_shared(smem);
+    int bytes = valid ? 16 : 0; // 0: the 16 bytes are zero-filled
+    asm volatile("cp.async.cg.shared.global [%0], [%1], 16, %2;\n" ::"r"(s), "l"(gmem), "r"(bytes));
+}
+__device__ __forceinline__ void cp_async_commit() { asm volatile("cp.async.commit_group;\n" ::); }
+template <int N> __device__ __forceinline__ void cp_async_wait() { asm volatile("cp.async.wait_group %0;\n" ::"n"(N)); }
+
+template <typename T>
+__device__ void gemm_nt(const T* __restrict__ X, const T* __restrict__ W, float* __restrict__ Y,
+                        int M, int N, int K, int accumulate) {
+    __shared__ __align__(128) unsigned char smem[GEMM_STAGES * (GEMM_BM + GEMM_BN) * GEMM_LDS * sizeof(T)];
+    T* As = (T*)smem;
+    T* Bs = As + GEMM_STAGES * GEMM_BM * GEMM_LDS;
+    int m0 = blockIdx.x * GEMM_BM, n0 = blockIdx.y * GEMM_BN;
+    int warp = threadIdx.x >> 5, wm = warp >> 1, wn = warp & 1;
+    int kTiles = (K + GEMM_BK - 1) / GEMM_BK;
+
+    wmma::fragment<wmma::accumulator, 16, 16, 16, float> acc[4][2];
+#pragma unroll
+    for (int i = 0; i < 4; i++)
+#pragma unroll
+        for (int j = 0; j < 2; j++) wmma::fill_fragment(acc[i][j], 0.f);
+
+    auto load = [&](int stage, int kt) {
+        int k0 = kt * GEMM_BK;
+        for (int c = threadIdx.x; c < GEMM_BM * (GEMM_BK / 8); c += GEMM_THREADS) {
+            int r = c >> 2, kc = (c & 3) * 8;
+            int gr = m0 + r, gk = k0 + kc;
+            bool ok = gr < M && gk < K;
+            cp_async16(As + (stage * GEMM_BM + r) * GEMM_LDS + kc, ok ? X + (long long)gr * K + gk : X, ok);
+        }
+        for (int c = threadIdx.x; c < GEMM_BN * (GEMM_BK / 8); c += GEMM_THREADS) {
+            int r = c >> 2, kc = (c & 3) * 8;
+            int gn = n0 + r, gk = k0 + kc;
+            bool ok = gn < N && gk < K;
+            cp_async16(Bs + (stage * GEMM_BN + r) * GEMM_LDS + kc, ok ? W + (long long)gn * K + gk : W, ok);
+        }
+    };
+
+#pragma unroll
+    for (int s = 0; s < GEMM_STAGES - 1; s++) {
+        if (s < kTiles) load(s, s);
+        cp_async_commit();
+    }
+    for (int kt = 0; kt < kTiles; kt++) {
+        cp_async_wait<GEMM_STAGES - 2>();
+        __syncthreads(); // tile kt is in; every warp is done with the stage about to be refilled
+        int next = kt + GEMM_STAGES - 1;
+        if (next < kTiles) load(next % GEMM_STAGES, next);
+        cp_async_commit();
+        int stage = kt % GEMM_STAGES;
+        const T* a = As + (stage * GEMM_BM + wm * 64) * GEMM_LDS;
+        const T* b = Bs + (stage * GEMM_BN + wn * 32) * GEMM_LDS;
+#pragma unroll
+        for (int kk = 0; kk < GEMM_BK; kk += 16) {
+            wmma::fragment<wmma::matrix_a, 16, 16, 16, T, wmma::row_major> fa[4];
+            wmma::fragment<wmma::matrix_b, 16, 16, 16, T, wmma::col_major> fb[2];
+#pragma unroll
+            for (int i = 0; i < 4; i++) wmma::load_matrix_sync(fa[i], a + i * 16 * GEMM_LDS + kk, GEMM_LDS);
+#pragma unroll
+            for (int j = 0; j < 2; j++) wmma::load_matrix_sync(fb[j], b + j * 16 * GEMM_LDS + kk, GEMM_LDS);
+#pragma unroll
+            for (int i = 0; i < 4; i++)
+#pragma unroll
+                for (int j = 0; j < 2; j++) wmma::mma_sync(acc[i][j], fa[i], fb[j], acc[i][j]);
+        }
+    }
+    cp_async_wait<0>();
+    __syncthreads();
+    // The epilogue goes through shared memory so the global stores are whole coalesced rows.
+    float* C = (float*)smem;
+#pragma unroll
+    for (int i = 0; i < 4; i++)
+#pragma unroll
+        for (int j = 0; j < 2; j++)
+            wmma::store_matrix_sync(C + (wm * 64 + i * 16) * GEMM_LDC + wn * 32 + j * 16, acc[i][j], GEMM_LDC,
+                                    wmma::mem_row_major);
+    __syncthreads();
+    for (int e = threadIdx.x; e < GEMM_BM * GEMM_BN; e += GEMM_THREADS) {
+        int r = e / GEMM_BN, c = e - r * GEMM_BN;
+        int gr = m0 + r, gc = n0 + c;
+        if (gr < M && gc < N) {
+            long long o = (long long)gr * N + gc;
+            Y[o] = (accumulate ? Y[o] : 0.f) + C[r * GEMM_LDC + c];
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Paged attention over the shared KV pool, in two kernels.
+//
+// attn_partial: one block per (work item, KV head). A work item is a stack of query tokens that
+// read the same KV blocks (the members of a prefix group over their common prefix, or one
+// sequence's prefill tokens over their own context) and a range of at most a few hundred
+// positions. Its up to 64 query rows (tokens x query heads of this KV head) go over the range in
+// tiles of 64 keys, each tile loaded once into shared memory for all of them: the group's prefix is
+// read once per group, not once per member. Scores and the weighted sum run on the tensor cores;
+// the running softmax (max m, sum l) is kept per row. It writes each row's unnormalised output and
+// (m, l) as one partial result.
+//
+// attn_merge: one block per token combines its partials by the log-sum-exp rule (the same
+// arithmetic whichever way the positions were split) and writes the attention output.
+//
+// Item record (6 ints): first token in itemTokens, token count, first position, end position,
+// first entry of its block table in blockIds, first partial record.
+
+#define ATT_ROWS 64
+#define ATT_KEYS 64
+#define ATT_LDS_S (ATT_KEYS + 4)
+#define ATT_LDS_P (ATT_KEYS + 8)
+#define ATT_THREADS 128
+
+template <int D> struct AttLayout {
+    static constexpr int LDQ = D + 8;  // halves per row of Q, K and V tiles
+    static constexpr int LDO = D + 4;  // floats per row of the output accumulator
+    static constexpr int Q = 0;
+    static constexpr int K = Q + ATT_ROWS * LDQ * 2;
+    static constexpr int V = K + ATT_KEYS * LDQ * 2;
+    static constexpr int S = V + ATT_KEYS * LDQ * 2;
+    static constexpr int P = S + ATT_ROWS * ATT_LDS_S * 4;
+    static constexpr int O = P + ATT_ROWS * ATT_LDS_P * 2;
+    static constexpr int ROWS = O + ATT_ROWS * LDO * 4;
+    static constexpr int BYTES = ROWS + ATT_ROWS * 4 * 4;
+};
+
+template <int D>
+__device__ void attn_partial(const __half* __restrict__ q, const __half* __restrict__ kc, const __half* __restrict__ vc,
+                             const int* __restrict__ items, const int* __restrict__ itemTokens,
+                             const int* __restrict__ positions, const int* __restrict__ blockIds,
+                             float* __restrict__ partO, float* __restrict__ partML,
+                             int heads, int kvHeads, int blockSize, float scale) {
+    typedef AttLayout<D> L;
+    extern __shared__ __align__(128) unsigned char smem[];
+    __half* Qs = (__half*)(smem + L::Q);
+    __half* Ks = (__half*)(smem + L::K);
+    __half* Vs = (__half*)(smem + L::V);
+    float* Ss = (float*)(smem + L::S);
+    __half* Ps = (__half*)(smem + L::P);
+    float* Os = (float*)(smem + L::O);
+    float* rowM = (float*)(smem + L::ROWS);
+    float* rowL = rowM + ATT_ROWS;
+    float* rowAlpha = rowL + ATT_ROWS;
+    int* rowPos = (int*)(rowAlpha + ATT_ROWS);
+
+    const int* item = items + blockIdx.x * 6;
+    int tokenStart = item[0], tokenCount = item[1], posStart = item[2], posEnd = item[3];
+    const int* table = blockIds + item[4];
+    int partialBase = item[5];
+    int kvh = blockIdx.y;
+    int group = heads / kvHeads;
+    int rows = tokenCount * group;
+    int kvDim = kvHeads * D;
+    const int chunks = D / 8; // 16-byte pieces per row
+
+    for (int c = threadIdx.x; c < ATT_ROWS * chunks; c += ATT_THREADS) {
+        int r = c / chunks, d8 = (c - r * chunks) * 8;
+        uint4 v = make_uint4(0, 0, 0, 0);
+        if (r < rows) {
+            int token = itemTokens[tokenStart + r / group];
+            int head = kvh * group + r % group;
+            v = *(const uint4*)(q + ((long long)token * heads + head) * D + d8);
+        }
+        *(uint4*)(Qs + r * L::LDQ + d8) = v;
+    }
+    for (int c = threadIdx.x; c < ATT_ROWS * D; c += ATT_THREADS) Os[(c / D) * L::LDO + c % D] = 0.f;
+    for (int r = threadIdx.x; r < ATT_ROWS; r += ATT_THREADS) {
+        rowM[r] = NEG_INF;
+        rowL[r] = 0.f;
+        rowPos[r] = r < rows ? positions[itemTokens[tokenStart + r / group]] : -1;
+    }
+
+    int warp = threadIdx.x >> 5, lane = threadIdx.x & 31;
+    int r0 = warp * 16; // this warp's 16 query rows
+    for (int k0 = posStart; k0 < posEnd; k0 += ATT_KEYS) {
+        __syncthreads(); // the previous tile's K and V are no longer read
+        for (int c = threadIdx.x; c < ATT_KEYS * chunks; c += ATT_THREADS) {
+            int i = c / chunks, d8 = (c - i * chunks) * 8;
+            int p = k0 + i;
+            uint4 kv = make_uint4(0, 0, 0, 0), vv = make_uint4(0, 0, 0, 0);
+            if (p < posEnd) {
+                long long slot = (long long)table[p / blockSize] * blockSize + p % blockSize;
+                long long off = slot * kvDim + (long long)kvh * D + d8;
+                kv = *(const uint4*)(kc + off);
+                vv = *(const uint4*)(vc + off);
+            }
+            *(uint4*)(Ks + i * L::LDQ + d8) = kv;
+            *(uint4*)(Vs + i * L::LDQ + d8) = vv;
+        }
+        __syncthreads();
+        if (r0 >= rows) continue; // this warp has no live rows (the loads above still needed it)
+
+        // S = Q K^T for this warp's rows.
+#pragma unroll
+        for (int j = 0; j < ATT_KEYS / 16; j++) {
+            wmma::fragment<wmma::accumulator, 16, 16, 16, float> s;
+            wmma::fill_fragment(s, 0.f);
+#pragma unroll
+            for (int kk = 0; kk < D; kk += 16) {
+                wmma::fragment<wmma::matrix_a, 16, 16, 16, __half, wmma::row_major> a;
+                wmma::fragment<wmma::matrix_b, 16, 16, 16, __half, wmma::col_major> b;
+                wmma::load_matrix_sync(a, Qs + r0 * L::LDQ + kk, L::LDQ);
+                wmma::load_matrix_sync(b, Ks + (j * 16) * L::LDQ + kk, L::LDQ);
+                wmma::mma_sync(s, a, b, s);
+            }
+            wmma::store_matrix_sync(Ss + r0 * ATT_LDS_S + j * 16, s, ATT_LDS_S, wmma::mem_row_major);
+        }
+        __syncwarp();
+
+        // Online softmax, one row at a time across the warp (two keys per lane).
+        for (int rr = 0; rr < 16; rr++) {
+            int r = r0 + rr;
+            int qpos = rowPos[r];
+            float s0 = Ss[r * ATT_LDS_S + lane] * scale;
+            float s1 = Ss[r * ATT_LDS_S + lane + 32] * scale;
+            bool ok0 = k0 + lane < posEnd && k0 + lane <= qpos;
+            bool ok1 = k0 + lane + 32 < posEnd && k0 + lane + 32 <= qpos;
+            s0 = ok0 ? s0 : NEG_INF;
+            s1 = ok1 ? s1 : NEG_INF;
+            float mOld = rowM[r];
+            float mNew = fmaxf(mOld, warp_max(fmaxf(s0, s1)));
+            float p0 = 0.f, p1 = 0.f, alpha = 1.f;
+            if (mNew != NEG_INF) {
+                p0 = ok0 ? expf(s0 - mNew) : 0.f;
+                p1 = ok1 ? expf(s1 - mNew) : 0.f;
+                alpha = mOld == NEG_INF ? 0.f : expf(mOld - mNew);
+            }
+            float sum = warp_sum(p0 + p1);
+            Ps[r * ATT_LDS_P + lane] = __float2half_rn(p0);
+            Ps[r * ATT_LDS_P + lane + 32] = __float2half_rn(p1);
+            for (int d = lane; d < D; d += 32) Os[r * L::LDO + d] *= alpha;
+            if (lane == 0) {
+                rowM[r] = mNew;
+                rowL[r] = rowL[r] * alpha + sum;
+            }
+        }
+        __syncwarp();
+
+        // O += P V for this warp's rows.
+#pragma unroll
+        for (int j = 0; j < D / 16; j++) {
+            wmma::fragment<wmma::accumulator, 16, 16, 16, float> o;
+            wmma::load_matrix_sync(o, Os + r0 * L::LDO + j * 16, L::LDO, wmma::mem_row_major);
+#pragma unroll
+            for (int kk = 0; kk < ATT_KEYS; kk += 16) {
+                wmma::fragment<wmma::matrix_a, 16, 16, 16, __half, wmma::row_major> a;
+                wmma::fragment<wmma::matrix_b, 16, 16, 16, __half, wmma::row_major> b;
+                wmma::load_matrix_sync(a, Ps + r0 * ATT_LDS_P + kk, ATT_LDS_P);
+                wmma::load_matrix_sync(b, Vs + kk * L::LDQ + j * 16, L::LDQ);
+                wmma::mma_sync(o, a, b, o);
+            }
+            wmma::store_matrix_sync(Os + r0 * L::LDO + j * 16, o, L::LDO, wmma::mem_row_major);
+        }
+        __syncwarp();
+    }
+    __syncthreads();
+    for (int c = threadIdx.x; c < rows * D; c += ATT_THREADS) {
+        int r = c / D, d = c - r * D;
+        long long rec = (long long)(partialBase + r / group) * heads + kvh * group + r % group;
+        partO[rec * D + d] = Os[r * L::LDO + d];
+        if (d == 0) {
+            partML[rec * 2] = rowM[r];
+            partML[rec * 2 + 1] = rowL[r];
+        }
+    }
+}
+
+// Token t's partial records are mergeRecs[mergeOffsets[t] .. mergeOffsets[t+1]).
+template <typename T>
+__device__ void attn_merge(const float* __restrict__ partO, const float* __restrict__ partML,
+                           const int* __restrict__ mergeOffsets, const int* __restrict__ mergeRecs,
+                           T* __restrict__ out, int heads, int headDim) {
+    int t = blockIdx.x;
+    int begin = mergeOffsets[t], end = mergeOffsets[t + 1];
+    for (int e = threadIdx.x; e < heads * headDim; e += blockDim.x) {
+        int h = e / headDim, d = e - h * headDim;
+        float m = NEG_INF;
+        for (int i = begin; i < end; i++) m = fmaxf(m, partML[((long long)mergeRecs[i] * heads + h) * 2]);
+        float l = 0.f, acc = 0.f;
+        if (m != NEG_INF) {
+            for (int i = begin; i < end; i++) {
+                long long rec = (long long)mergeRecs[i] * heads + h;
+                float mi = partML[rec * 2];
+                if (mi == NEG_INF) continue;
+                float w = expf(mi - m);
+                l += partML[rec * 2 + 1] * w;
+                acc += partO[rec * headDim + d] * w;
+            }
+        }
+        out[(long long)t * heads * headDim + e] = from_float<T>(l > 0.f ? acc / l : 0.f);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sampling on the device: one block per logits row. params row b: temperature, top_k, top_p,
+// min_p, and a uniform draw u in [0, 1) from the request's own random stream (drawn on the host,
+// so a seeded request gives the same tokens whatever else is in the batch).
+// temperature 0: the largest finite logit (lowest id on ties). Otherwise the kept set is the
+// top_k largest, then the smallest top set holding top_p of their probability, then those with
+// probability at least min_p times the largest's (thresholds found by bisection over the logits'
+// order-preserving bit patterns, so ties at a threshold are kept), and the token is where u times
+// their total mass falls in id order. A row with no finite logit gets -1.
+
+#define SAMPLE_THREADS 1024
+
+__device__ __forceinline__ unsigned order_key(float f) {
+    unsigned b = __float_as_uint(f);
+    return (b & 0x80000000u) ? ~b : (b | 0x80000000u);
+}
+
+__device__ __forceinline__ bool usable(float v) { return isfinite(v); }
+
+__device__ int count_at_least(const float* row, int vocab, unsigned key, int* scratch) {
+    int n = 0;
+    for (int i = threadIdx.x; i < vocab; i += blockDim.x) {
+        float v = row[i];
+        n += usable(v) && order_key(v) >= key;
+    }
+    return block_sum_int(n, scratch);
+}
+
+__device__ float mass_at_least(const float* row, int vocab, unsigned key, float top, float invTemp, float* scratch) {
+    float s = 0.f;
+    for (int i = threadIdx.x; i < vocab; i += blockDim.x) {
+        float v = row[i];
+        if (usable(v) && order_key(v) >= key) s += expf((v - top) * invTemp);
+    }
+    return block_sum(s, scratch);
+}
+
+extern "C" __global__ void sample_rows(const float* __restrict__ logits, int vocab, const float* __restrict__ params,
+                                       int* __restrict__ out) {
+    __shared__ float fscratch[32];
+    __shared__ int iscratch[32];
+    __shared__ float bestV[32];
+    __shared__ int bestI[32];
+    __shared__ int chosen;
+    const float* row = logits + (long long)blockIdx.x * vocab;
+    const float* p = params + blockIdx.x * 5;
+    float temperature = p[0], topP = p[2], minP = p[3], u = p[4];
+    int topK = (int)p[1];
+    int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
+
+    // Largest finite logit, lowest id on ties.
+    float bv = NEG_INF;
+    int bi = 0x7fffffff;
+    for (int i = threadIdx.x; i < vocab; i += blockDim.x) {
+        float v = row[i];
+        if (usable(v) && (v > bv || bi == 0x7fffffff)) { bv = v; bi = i; }
+    }
+    for (int o = 16; o > 0; o >>= 1) {
+        float ov = __shfl_xor_sync(0xffffffffu, bv, o);
+        int oi = __shfl_xor_sync(0xffffffffu, bi, o);
+        if (oi != 0x7fffffff && (bi == 0x7fffffff || ov > bv || (ov == bv && oi < bi))) { bv = ov; bi = oi; }
+    }
+    if (lane == 0) { bestV[warp] = bv; bestI[warp] = bi; }
+    __syncthreads();
+    if (threadIdx.x == 0) {
+        float v = NEG_INF;
+        int id = 0x7fffffff;
+        for (int w = 0; w < (int)(blockDim.x >> 5); w++) {
+            if (bestI[w] != 0x7fffffff && (id == 0x7fffffff || bestV[w] > v || (bestV[w] == v && bestI[w] < id))) {
+                v = bestV[w];
+                id = bestI[w];
+            }
+        }
+        bestV[0] = v;
+        bestI[0] = id;
+        chosen = id == 0x7fffffff ? -1 : id;
+    }
+    __syncthreads();
+    float top = bestV[0];
+    if (temperature == 0.f || chosen < 0) {
+        if (threadIdx.x == 0) out[blockIdx.x] = chosen;
+        return;
+    }
+    float invTemp = 1.f / temperature;
+
+    unsigned threshold = 0; // keep finite logits whose key is >= threshold
+    if (topK > 0 && topK < vocab) {
+        unsigned lo = 0, hi = order_key(top); // invariant: count(key >= lo) >= topK, or lo == 0
+        while (lo < hi) {
+            unsigned mid = lo + (hi - lo + 1) / 2;
+            if (count_at_least(row, vocab, mid, iscratch) >= topK) lo = mid; else hi = mid - 1;
+        }
+        threshold = lo;
+    }
+    if (topP < 1.f) {
+        float total = mass_at_least(row, vocab, threshold, top, invTemp, fscratch);
+        unsigned lo = threshold, hi = order_key(top);
+        while (lo < hi) {
+            unsigned mid = lo + (hi - lo + 1) / 2;
+            if (mass_at_least(row, vocab, mid, top, invTemp, fscratch) >= topP * total) lo = mid; else hi = mid - 1;
+        }
+        threshold = lo;
+    }
+    if (minP > 0.f) {
+        unsigned cut = order_key(top + temperature * logf(minP));
+        if (cut > threshold) threshold = cut;
+    }
+
+    // Draw: each thread owns a contiguous id range; a block scan finds the range where u * total falls.
+    int per = (vocab + blockDim.x - 1) / blockDim.x;
+    int start = threadIdx.x * per, end = min(vocab, start + per);
+    float local = 0.f;
+    int lastKept = -1;
+    for (int i = start; i < end; i++) {
+        float v = row[i];
+        if (usable(v) && order_key(v) >= threshold) { local += expf((v - top) * invTemp); lastKept = i; }
+    }
+    float incl = local;
+    for (int o = 1; o < 32; o <<= 1) {
+        float n = __shfl_up_sync(0xffffffffu, incl, o);
+        if (lane >= o) incl += n;
+    }
+    if (lane == 31) fscratch[warp] = incl;
+    __syncthreads();
+    if (warp == 0) {
+        float w = lane < (int)(blockDim.x >> 5) ? fscratch[lane] : 0.f;
+        for (int o = 1; o < 32; o <<= 1) {
+            float n = __shfl_up_sync(0xffffffffu, w, o);
+            if (lane >= o) w += n;
+        }
+        fscratch[lane] = w; // inclusive totals of warps
+    }
+    __syncthreads();
+    float warpBefore = warp > 0 ? fscratch[warp - 1] : 0.f;
+    float total = fscratch[(blockDim.x >> 5) - 1];
+    float before = warpBefore + incl - local;
+    float target = u * total;
+    __shared__ int picked, lastAny;
+    if (threadIdx.x == 0) { picked = 0x7fffffff; lastAny = -1; }
+    __syncthreads();
+    if (local > 0.f) {
+        atomicMax(&lastAny, lastKept); // if rounding leaves target past every range: the last kept id
+        if (target >= before && target < before + local) {
+            float acc = before;
+            int pick = lastKept;
+            for (int i = start; i < end; i++) {
+                float v = row[i];
+                if (usable(v) && order_key(v) >= threshold) {
+                    acc += expf((v - top) * invTemp);
+                    if (acc > target) { pick = i; break; }
+                }
+            }
+            atomicMin(&picked, pick);
+        }
+    }
+    __syncthreads();
+    if (threadIdx.x == 0) out[blockIdx.x] = picked != 0x7fffffff ? picked : lastAny;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Entry points for each compute type.
+
+#define FOR_TYPE(SUFFIX, T)                                                                                 \
+    extern "C" __global__ void embed_##SUFFIX(const T* table, const int* tokens, float* x, int dim) {          \
+        embed<T>(table, tokens, x, dim);                                                                      \
+    }                                                                                                         \
+    extern "C" __global__ void rmsnorm_##SUFFIX(const float* x, const float* w, T* out, const int* rows,       \
+                                                int dim, float eps) {                                          \
+        rmsnorm<T>(x, w, out, rows, dim, eps);                                                                \
+    }                                                                                                         \
+    extern "C" __global__ void swiglu_##SUFFIX(const float* gateUp, T* out, int ffn, long long total) {       \
+        swiglu<T>(gateUp, out, ffn, total);                                                                   \
+    }                                                                                                         \
+    extern "C" __global__ void __launch_bounds__(GEMM_THREADS) gemm_##SUFFIX(                                 \
+        const T* X, const T* W, float* Y, int M, int N, int K, int accumulate) {                              \
+        gemm_nt<T>(X, W, Y, M, N, K, accumulate);                                                             \
+    }                                                                                                         \
+    extern "C" __global__ void attn_merge_##SUFFIX(const float* partO, const float* partML,                   \
+                                                   const int* mergeOffsets, const int* mergeRecs, T* out,     \
+                                                   int heads, int headDim) {                                  \
+        attn_merge<T>(partO, partML, mergeOffsets, mergeRecs, out, heads, headDim);                           \
+    }                                                                                                         \
+    extern "C" __global__ void fill_random_##SUFFIX(T* w, long long n, unsigned long long seed, float scale) { \
+        fill_random<T>(w, n, seed, scale);                                                                    \
+    }
+
+FOR_TYPE(f16, __half)
+FOR_TYPE(bf16, __nv_bfloat16)
+
+#define FOR_HEAD_DIM(D)                                                                                      \
+    extern "C" __global__ void __launch_bounds__(ATT_THREADS) attn_partial_d##D(                              \
+        const __half* q, const __half* kc, const __half* vc, const int* items, const int* itemTokens,        \
+        const int* positions, const int* blockIds, float* partO, float* partML, int heads, int kvHeads,     \
+        int blockSize, float scale) {                                                                        \
+        attn_partial<D>(q, kc, vc, items, itemTokens, positions, blockIds, partO, partML, heads, kvHeads,    \
+                        blockSize, scale);                                                                   \
+    }                                                                                                        \
+    extern "C" __global__ void attn_smem_bytes_d##D(int* out) { *out = AttLayout<D>::BYTES; }
+
+FOR_HEAD_DIM(64)
+FOR_HEAD_DIM(128)
+
+// Converts float values to the compute type (host-side dequantized weights arrive as float).
+extern "C" __global__ void f32_to_f16(const float* in, __half* out, long long n) {
+    for (long long i = blockIdx.x * (long long)blockDim.x + threadIdx.x; i < n; i += (long long)gridDim.x * blockDim.x)
+        out[i] = __float2half_rn(in[i]);
+}
+extern "C" __global__ void f32_to_bf16(const float* in, __nv_bfloat16* out, long long n) {
+    for (long long i = blockIdx.x * (long long)blockDim.x + threadIdx.x; i < n; i += (long long)gridDim.x * blockDim.x)
+        out[i] = __float2bfloat16_rn(in[i]);
+}
