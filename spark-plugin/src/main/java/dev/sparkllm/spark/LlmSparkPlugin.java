@@ -44,6 +44,13 @@ public final class LlmSparkPlugin implements SparkPlugin {
   public ExecutorPlugin executorPlugin() {
     return new ExecutorPlugin() {
       @Override
+      public void init(PluginContext ctx, Map<String, String> extraConf) {
+        // The GPU Spark gave this executor (spark.executor.resource.gpu.amount): the CUDA backend runs there.
+        org.apache.spark.resource.ResourceInformation gpu = ctx.resources().get("gpu");
+        if (gpu != null && gpu.addresses().length > 0) ExecutorEngines.assignGpu(gpu.addresses()[0]);
+      }
+
+      @Override
       public void shutdown() {
         ExecutorEngines.closeAll();
       }

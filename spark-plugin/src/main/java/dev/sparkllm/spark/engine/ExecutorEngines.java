@@ -3,6 +3,9 @@ package dev.sparkllm.spark.engine;
 import dev.sparkllm.engine.cpu.Parallel;
 import dev.sparkllm.engine.model.LoadedModel;
 import dev.sparkllm.engine.model.ModelLoader;
+import dev.sparkllm.engine.cuda.CudaSettings;
+import dev.sparkllm.engine.cuda.GpuMemoryBudget;
+import dev.sparkllm.engine.runtime.Backends;
 import dev.sparkllm.engine.runtime.EngineOptions;
 import dev.sparkllm.engine.runtime.InferenceEngine;
 import java.io.IOException;
@@ -27,12 +30,46 @@ public final class ExecutorEngines {
   public static final String MAX_CONTEXT = "spark.llm.engine.maxContext";
   public static final String KV_CACHE_MIB = "spark.llm.engine.kvCacheMiB";
   public static final String PREFIX_SHARING = "spark.llm.engine.prefixSharing";
+  /** auto (the GPU when one can run the model, else the CPU, the reason logged), cuda, or cpu. */
+  public static final String BACKEND = "spark.llm.engine.backend";
+  /** Share of the GPU's free memory the engine takes (weights, workspace and KV pool). */
+  public static final String GPU_MEMORY_FRACTION = "spark.llm.gpu.memoryFraction";
+  /** The GPU when Spark assigns none (local mode): an ordinal. */
+  public static final String GPU_ORDINAL = "spark.llm.gpu.ordinal";
+  static final String RAPIDS_PLUGIN = "com.nvidia.spark.SQLPlugin";
+  static final String RAPIDS_ALLOC_FRACTION = "spark.rapids.memory.gpu.allocFraction";
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ExecutorEngines.class);
+  private static String assignedGpu;
 
   private static final Map<String, SharedEngine> ENGINES = new HashMap<>();
   private static final Map<String, Integer> LOADS = new HashMap<>();
   private static RootAllocator allocator;
 
   private ExecutorEngines() {}
+
+  /** The GPU address Spark assigned to this executor (called by the executor plugin). */
+  public static synchronized void assignGpu(String address) {
+    assignedGpu = address;
+  }
+
+  /**
+   * Where the CUDA backend runs and how much of the GPU it takes. With Spark RAPIDS in the same
+   * executor, RAPIDS' pool fraction (default 1.0, as RAPIDS has it) counts against the card, so
+   * the two together asking for more than it has is refused with both settings named.
+   */
+  static CudaSettings cudaSettings(SparkConf conf, String assigned) {
+    int ordinal = conf.getInt(GPU_ORDINAL, 0);
+    if (assigned != null) {
+      try {
+        ordinal = Integer.parseInt(assigned.trim());
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("Spark assigned GPU address '" + assigned + "', which is not a CUDA ordinal");
+      }
+    }
+    boolean rapids = conf.get("spark.plugins", "").contains(RAPIDS_PLUGIN);
+    double rapidsFraction = rapids ? conf.getDouble(RAPIDS_ALLOC_FRACTION, 1.0) : 0.0;
+    return new CudaSettings(ordinal, conf.getDouble(GPU_MEMORY_FRACTION, GpuMemoryBudget.DEFAULT_FRACTION), rapidsFraction);
+  }
 
   public static synchronized SharedEngine get(String model) {
     SharedEngine engine = ENGINES.get(model);
@@ -59,7 +96,9 @@ public final class ExecutorEngines {
       }
       LoadedModel model = ModelLoader.load(path);
       try {
-        return new SharedEngine(name, model, InferenceEngine.cpu(model, options));
+        InferenceEngine engine = Backends.open(model, options, conf.get(BACKEND, "auto"),
+            cudaSettings(conf, assignedGpu), LOG::info);
+        return new SharedEngine(name, model, engine);
       } catch (RuntimeException e) {
         model.close();
         throw e;
