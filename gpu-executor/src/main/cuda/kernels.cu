@@ -163,17 +163,15 @@ extern "C" __global__ void rope_store(const float* __restrict__ qkv, const float
 // ---------------------------------------------------------------------------------------------
 // Matrix product Y[M][N] (+)= X[M][K] * W[N][K]^T on the tensor cores (float accumulation).
 // X is the batch's activations, W a weight matrix in its GGUF layout (one row per output).
-// Tiles of 128 x 64 outputs, 32-deep k steps, a 3-stage cp.async pipeline; 4 warps, each
-// 64 x 32 outputs as 4 x 2 fragments of 16 x 16. Blocks that share a weight tile are adjacent in
-// the grid (x walks M), so a tile read by several of them comes from L2. Needs K % 8 == 0.
+// A block computes BM x BN outputs with WM x WN warps, each warp (BM/WM) x (BN/WN) outputs as
+// 16 x 16 fragments, over 32-deep k steps fed by a 3-stage cp.async pipeline in dynamic shared
+// memory. Blocks that share a weight tile are adjacent in the grid (x walks M), so a tile read by
+// several of them comes from L2. Needs K % 8 == 0. Several tile shapes are compiled; the host
+// picks one per product shape (GemmShapes on the Java side).
 
-#define GEMM_BM 128
-#define GEMM_BN 64
 #define GEMM_BK 32
 #define GEMM_STAGES 3
 #define GEMM_LDS (GEMM_BK + 8)
-#define GEMM_LDC (GEMM_BN + 4)
-#define GEMM_THREADS 128
 
 __device__ __forceinline__ void cp_async16(void* smem, const void* gmem, bool valid) {
     unsigned s = (unsigned)__cvta_generic_to_shared(smem);
@@ -183,35 +181,47 @@ __device__ __forceinline__ void cp_async16(void* smem, const void* gmem, bool va
 __device__ __forceinline__ void cp_async_commit() { asm volatile("cp.async.commit_group;\n" ::); }
 template <int N> __device__ __forceinline__ void cp_async_wait() { asm volatile("cp.async.wait_group %0;\n" ::"n"(N)); }
 
-template <typename T>
+template <int BM, int BN> struct GemmSmem {
+    static constexpr int PIPE = GEMM_STAGES * (BM + BN) * GEMM_LDS * 2;
+    static constexpr int EPI = BM * (BN + 4) * 4;
+    static constexpr int BYTES = PIPE > EPI ? PIPE : EPI;
+};
+
+template <typename T, int BM, int BN, int WM, int WN>
 __device__ void gemm_nt(const T* __restrict__ X, const T* __restrict__ W, float* __restrict__ Y,
                         int M, int N, int K, int accumulate) {
-    __shared__ __align__(128) unsigned char smem[GEMM_STAGES * (GEMM_BM + GEMM_BN) * GEMM_LDS * sizeof(T)];
+    constexpr int THREADS = 32 * WM * WN;
+    constexpr int TM = BM / WM, TN = BN / WN; // one warp's outputs
+    constexpr int FM = TM / 16, FN = TN / 16;
+    constexpr int LDC = BN + 4;
+    extern __shared__ __align__(128) unsigned char smem[];
     T* As = (T*)smem;
-    T* Bs = As + GEMM_STAGES * GEMM_BM * GEMM_LDS;
-    int m0 = blockIdx.x * GEMM_BM, n0 = blockIdx.y * GEMM_BN;
-    int warp = threadIdx.x >> 5, wm = warp >> 1, wn = warp & 1;
+    T* Bs = As + GEMM_STAGES * BM * GEMM_LDS;
+    int m0 = blockIdx.x * BM, n0 = blockIdx.y * BN;
+    int warp = threadIdx.x >> 5, wm = warp / WN, wn = warp % WN;
     int kTiles = (K + GEMM_BK - 1) / GEMM_BK;
 
-    wmma::fragment<wmma::accumulator, 16, 16, 16, float> acc[4][2];
+    wmma::fragment<wmma::accumulator, 16, 16, 16, float> acc[FM][FN];
 #pragma unroll
-    for (int i = 0; i < 4; i++)
+    for (int i = 0; i < FM; i++)
 #pragma unroll
-        for (int j = 0; j < 2; j++) wmma::fill_fragment(acc[i][j], 0.f);
+        for (int j = 0; j < FN; j++) wmma::fill_fragment(acc[i][j], 0.f);
 
     auto load = [&](int stage, int kt) {
         int k0 = kt * GEMM_BK;
-        for (int c = threadIdx.x; c < GEMM_BM * (GEMM_BK / 8); c += GEMM_THREADS) {
+#pragma unroll
+        for (int c = threadIdx.x; c < BM * (GEMM_BK / 8); c += THREADS) {
             int r = c >> 2, kc = (c & 3) * 8;
             int gr = m0 + r, gk = k0 + kc;
             bool ok = gr < M && gk < K;
-            cp_async16(As + (stage * GEMM_BM + r) * GEMM_LDS + kc, ok ? X + (long long)gr * K + gk : X, ok);
+            cp_async16(As + (stage * BM + r) * GEMM_LDS + kc, ok ? X + (long long)gr * K + gk : X, ok);
         }
-        for (int c = threadIdx.x; c < GEMM_BN * (GEMM_BK / 8); c += GEMM_THREADS) {
+#pragma unroll
+        for (int c = threadIdx.x; c < BN * (GEMM_BK / 8); c += THREADS) {
             int r = c >> 2, kc = (c & 3) * 8;
             int gn = n0 + r, gk = k0 + kc;
             bool ok = gn < N && gk < K;
-            cp_async16(Bs + (stage * GEMM_BN + r) * GEMM_LDS + kc, ok ? W + (long long)gn * K + gk : W, ok);
+            cp_async16(Bs + (stage * BN + r) * GEMM_LDS + kc, ok ? W + (long long)gn * K + gk : W, ok);
         }
     };
 
@@ -227,20 +237,20 @@ __device__ void gemm_nt(const T* __restrict__ X, const T* __restrict__ W, float*
         if (next < kTiles) load(next % GEMM_STAGES, next);
         cp_async_commit();
         int stage = kt % GEMM_STAGES;
-        const T* a = As + (stage * GEMM_BM + wm * 64) * GEMM_LDS;
-        const T* b = Bs + (stage * GEMM_BN + wn * 32) * GEMM_LDS;
+        const T* a = As + (stage * BM + wm * TM) * GEMM_LDS;
+        const T* b = Bs + (stage * BN + wn * TN) * GEMM_LDS;
 #pragma unroll
         for (int kk = 0; kk < GEMM_BK; kk += 16) {
-            wmma::fragment<wmma::matrix_a, 16, 16, 16, T, wmma::row_major> fa[4];
-            wmma::fragment<wmma::matrix_b, 16, 16, 16, T, wmma::col_major> fb[2];
+            wmma::fragment<wmma::matrix_a, 16, 16, 16, T, wmma::row_major> fa[FM];
+            wmma::fragment<wmma::matrix_b, 16, 16, 16, T, wmma::col_major> fb[FN];
 #pragma unroll
-            for (int i = 0; i < 4; i++) wmma::load_matrix_sync(fa[i], a + i * 16 * GEMM_LDS + kk, GEMM_LDS);
+            for (int i = 0; i < FM; i++) wmma::load_matrix_sync(fa[i], a + i * 16 * GEMM_LDS + kk, GEMM_LDS);
 #pragma unroll
-            for (int j = 0; j < 2; j++) wmma::load_matrix_sync(fb[j], b + j * 16 * GEMM_LDS + kk, GEMM_LDS);
+            for (int j = 0; j < FN; j++) wmma::load_matrix_sync(fb[j], b + j * 16 * GEMM_LDS + kk, GEMM_LDS);
 #pragma unroll
-            for (int i = 0; i < 4; i++)
+            for (int i = 0; i < FM; i++)
 #pragma unroll
-                for (int j = 0; j < 2; j++) wmma::mma_sync(acc[i][j], fa[i], fb[j], acc[i][j]);
+                for (int j = 0; j < FN; j++) wmma::mma_sync(acc[i][j], fa[i], fb[j], acc[i][j]);
         }
     }
     cp_async_wait<0>();
@@ -248,18 +258,17 @@ __device__ void gemm_nt(const T* __restrict__ X, const T* __restrict__ W, float*
     // The epilogue goes through shared memory so the global stores are whole coalesced rows.
     float* C = (float*)smem;
 #pragma unroll
-    for (int i = 0; i < 4; i++)
+    for (int i = 0; i < FM; i++)
 #pragma unroll
-        for (int j = 0; j < 2; j++)
-            wmma::store_matrix_sync(C + (wm * 64 + i * 16) * GEMM_LDC + wn * 32 + j * 16, acc[i][j], GEMM_LDC,
-                                    wmma::mem_row_major);
+        for (int j = 0; j < FN; j++)
+            wmma::store_matrix_sync(C + (wm * TM + i * 16) * LDC + wn * TN + j * 16, acc[i][j], LDC, wmma::mem_row_major);
     __syncthreads();
-    for (int e = threadIdx.x; e < GEMM_BM * GEMM_BN; e += GEMM_THREADS) {
-        int r = e / GEMM_BN, c = e - r * GEMM_BN;
+    for (int e = threadIdx.x; e < BM * BN; e += THREADS) {
+        int r = e / BN, c = e - r * BN;
         int gr = m0 + r, gc = n0 + c;
         if (gr < M && gc < N) {
             long long o = (long long)gr * N + gc;
-            Y[o] = (accumulate ? Y[o] : 0.f) + C[r * GEMM_LDC + c];
+            Y[o] = (accumulate ? Y[o] : 0.f) + C[r * LDC + c];
         }
     }
 }
@@ -641,10 +650,6 @@ extern "C" __global__ void sample_rows(const float* __restrict__ logits, int voc
     extern "C" __global__ void swiglu_##SUFFIX(const float* gateUp, T* out, int ffn, long long total) {       \
         swiglu<T>(gateUp, out, ffn, total);                                                                   \
     }                                                                                                         \
-    extern "C" __global__ void __launch_bounds__(GEMM_THREADS) gemm_##SUFFIX(                                 \
-        const T* X, const T* W, float* Y, int M, int N, int K, int accumulate) {                              \
-        gemm_nt<T>(X, W, Y, M, N, K, accumulate);                                                             \
-    }                                                                                                         \
     extern "C" __global__ void attn_merge_##SUFFIX(const float* partO, const float* partML,                   \
                                                    const int* mergeOffsets, const int* mergeRecs, T* out,     \
                                                    int heads, int headDim) {                                  \
@@ -656,6 +661,27 @@ extern "C" __global__ void sample_rows(const float* __restrict__ logits, int voc
 
 FOR_TYPE(f16, __half)
 FOR_TYPE(bf16, __nv_bfloat16)
+
+// gemm_<type>_<BM>x<BN>_<WM>x<WN>: threads 32*WM*WN, dynamic shared memory gemm_smem_<BM>x<BN>.
+#define GEMM_VARIANT(SUFFIX, T, BM, BN, WM, WN)                                                             \
+    extern "C" __global__ void __launch_bounds__(32 * WM * WN) gemm_##SUFFIX##_##BM##x##BN##_##WM##x##WN(    \
+        const T* X, const T* W, float* Y, int M, int N, int K, int accumulate) {                             \
+        gemm_nt<T, BM, BN, WM, WN>(X, W, Y, M, N, K, accumulate);                                            \
+    }
+#define GEMM_SHAPES(SUFFIX, T)               \
+    GEMM_VARIANT(SUFFIX, T, 128, 64, 2, 2)   \
+    GEMM_VARIANT(SUFFIX, T, 64, 64, 2, 2)    \
+    GEMM_VARIANT(SUFFIX, T, 128, 128, 2, 4)  \
+    GEMM_VARIANT(SUFFIX, T, 128, 128, 2, 2)
+GEMM_SHAPES(f16, __half)
+GEMM_SHAPES(bf16, __nv_bfloat16)
+
+extern "C" __global__ void gemm_smem_bytes(int* out) {
+    out[0] = GemmSmem<128, 64>::BYTES;
+    out[1] = GemmSmem<64, 64>::BYTES;
+    out[2] = GemmSmem<128, 128>::BYTES;
+    out[3] = GemmSmem<128, 128>::BYTES;
+}
 
 #define FOR_HEAD_DIM(D)                                                                                      \
     extern "C" __global__ void __launch_bounds__(ATT_THREADS) attn_partial_d##D(                              \

@@ -25,6 +25,8 @@ final class CudaKernels {
     private final String loaded;
     /** When set (-Dsparkllm.cuda.sync=true), every launch is followed by a synchronize, so an error names its kernel. */
     private final boolean syncEachLaunch = Boolean.getBoolean("sparkllm.cuda.sync");
+    private boolean profiling;
+    private final Map<String, Long> profileNanos = new java.util.TreeMap<>();
 
     CudaKernels(int ccMajor, int ccMinor) {
         String cubin = "kernels.sm_" + ccMajor + ccMinor + ".cubin";
@@ -64,7 +66,14 @@ final class CudaKernels {
     void launch(String name, CUstream stream, int gridX, int gridY, int blockX, int sharedBytes, Object... args) {
         Pointer[] params = new Pointer[args.length];
         for (int i = 0; i < args.length; i++) params[i] = parameter(args[i]);
+        if (profiling) JCudaDriver.cuStreamSynchronize(stream);
+        long start = System.nanoTime();
         JCudaDriver.cuLaunchKernel(function(name), gridX, gridY, 1, blockX, 1, 1, sharedBytes, stream, Pointer.to(params), null);
+        if (profiling) {
+            JCudaDriver.cuStreamSynchronize(stream);
+            String family = name.replaceAll("_(f16|bf16|d64|d128).*$", "");
+            profileNanos.merge(family, System.nanoTime() - start, Long::sum);
+        }
         if (syncEachLaunch) {
             try {
                 JCudaDriver.cuStreamSynchronize(stream);
@@ -72,6 +81,15 @@ final class CudaKernels {
                 throw new IllegalStateException("CUDA kernel " + name + " failed: " + e.getMessage(), e);
             }
         }
+    }
+
+    void profile(boolean on) { profiling = on; }
+
+    Map<String, Double> takeProfile() {
+        Map<String, Double> ms = new java.util.TreeMap<>();
+        profileNanos.forEach((k, v) -> ms.put(k, v / 1e6));
+        profileNanos.clear();
+        return ms;
     }
 
     private static Pointer parameter(Object a) {

@@ -45,6 +45,7 @@ public final class CudaModelRunner implements ModelRunner {
     private final String attnKernel;
     private final int attnSharedBytes;
     private final AttentionPlan plan;
+    private final GemmShapes gemmShapes;
     private final String deviceName;
     // Workspace, sized for maxTokens tokens and maxLogitRows logits rows.
     private final CUdeviceptr x, xb, qkv, q, att, gateUp, act, logits, sampled, params, partO, partML, invFreq, meta, slots;
@@ -88,6 +89,9 @@ public final class CudaModelRunner implements ModelRunner {
                 ? DeviceWeights.upload(config, hostWeights, arena, kernels, stream)
                 : DeviceWeights.random(config, randomType, randomSeed, arena, kernels, stream);
         this.t = weights.type.suffix;
+        int[] sms = new int[1];
+        JCudaDriver.cuDeviceGetAttribute(sms, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT, device);
+        this.gemmShapes = new GemmShapes(kernels, stream, sms[0]);
         this.plan = new AttentionPlan(config.heads(), config.kvHeads());
         this.attnKernel = "attn_partial_d" + config.headDim();
         this.attnSharedBytes = attentionSharedBytes(config.headDim());
@@ -333,8 +337,16 @@ public final class CudaModelRunner implements ModelRunner {
     }
 
     private void gemm(CUdeviceptr in, CUdeviceptr weight, CUdeviceptr out, int m, int n, int k, boolean accumulate) {
-        kernels.launch("gemm_" + t, stream, (m + 127) / 128, (n + 63) / 64, 128, 0, in, weight, out, m, n, k, accumulate ? 1 : 0);
+        gemmShapes.launch(kernels, t, gemmShapes.pick(m, n), stream, in, weight, out, m, n, k, accumulate);
     }
+
+    GemmShapes gemmShapes() { return gemmShapes; }
+
+    /** Times every kernel launch (a synchronize after each) until turned off; {@link #takeProfile} reads it. */
+    public void profile(boolean on) { kernels.profile(on); }
+
+    /** Milliseconds per kernel family since the last call, e.g. {gemm=12.3, attn_partial=4.5}. */
+    public java.util.Map<String, Double> takeProfile() { return kernels.takeProfile(); }
 
     private static CUdeviceptr at(CUdeviceptr base, int intOffset) {
         return base.withByteOffset(4L * intOffset);

@@ -60,26 +60,30 @@ class CudaKernelTest {
             short[] xb = new short[m * kk], wb = new short[n * kk];
             float[] x = random(rnd, m * kk, 1f, type, xb), w = random(rnd, n * kk, 1f, type, wb);
             CUdeviceptr dx = upload16(xb), dw = upload16(wb), dy = alloc(4L * m * n);
-            for (int accumulate = 0; accumulate <= 1; accumulate++) {
-                float[] y0 = new float[m * n];
-                if (accumulate == 1) {
-                    for (int i = 0; i < y0.length; i++) y0[i] = rnd.nextFloat() - 0.5f;
-                    JCudaDriver.cuMemcpyHtoD(dy, jcuda.Pointer.to(y0), 4L * y0.length);
-                } else {
-                    poison(dy, (long) m * n);
+            double[] product = new double[m * n];
+            for (int i = 0; i < m; i++) {
+                for (int j = 0; j < n; j++) {
+                    double s = 0;
+                    for (int q = 0; q < kk; q++) s += (double) x[i * kk + q] * w[j * kk + q];
+                    product[i * n + j] = s;
                 }
-                k.launch("gemm_" + type.suffix, runner.stream(), (m + 127) / 128, (n + 63) / 64, 128, 0, dx, dw, dy, m, n, kk, accumulate);
-                sync();
-                double[] ref = new double[m * n];
-                for (int i = 0; i < m; i++) {
-                    for (int j = 0; j < n; j++) {
-                        double s = accumulate == 1 ? y0[i * n + j] : 0;
-                        for (int q = 0; q < kk; q++) s += (double) x[i * kk + q] * w[j * kk + q];
-                        ref[i * n + j] = s;
+            }
+            for (GemmShapes.Shape shape : runner.gemmShapes().shapes) {
+                for (int accumulate = 0; accumulate <= 1; accumulate++) {
+                    float[] y0 = new float[m * n];
+                    if (accumulate == 1) {
+                        for (int i = 0; i < y0.length; i++) y0[i] = rnd.nextFloat() - 0.5f;
+                        JCudaDriver.cuMemcpyHtoD(dy, jcuda.Pointer.to(y0), 4L * y0.length);
+                    } else {
+                        poison(dy, (long) m * n);
                     }
+                    runner.gemmShapes().launch(k, type.suffix, shape, runner.stream(), dx, dw, dy, m, n, kk, accumulate == 1);
+                    sync();
+                    double[] ref = new double[m * n];
+                    for (int i = 0; i < ref.length; i++) ref[i] = product[i] + y0[i];
+                    double err = relativeError(floats(dy, m * n), ref);
+                    assertTrue(err < 1e-5, type + " tile " + shape.name() + " " + m + "x" + n + "x" + kk + " accumulate=" + accumulate + ": relative error " + err);
                 }
-                double err = relativeError(floats(dy, m * n), ref);
-                assertTrue(err < 1e-5, type + " " + m + "x" + n + "x" + kk + " accumulate=" + accumulate + ": relative error " + err);
             }
             free(dx, dw, dy);
         }

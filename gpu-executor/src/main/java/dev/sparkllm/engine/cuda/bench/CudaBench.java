@@ -61,10 +61,36 @@ public final class CudaBench {
         double peak = datasheetBf16Peak(device);
         System.out.printf(Locale.ROOT, "device %s, kernels %s, measured copy bandwidth %.0f GB/s, bf16 peak %.0f TFLOP/s (datasheet)%n",
                 device, runner.kernelImage(), bandwidth / 1e9, peak / 1e12);
+        // The matrix products of a decode step at batch 256 and of a 4096-token prefill step, every tile shape.
+        List<String> gemmJson = new ArrayList<>();
+        int dim = config.dim(), ffn = config.ffnDim(), qkvRows = config.qDim() + 2 * config.kvDim();
+        for (String line : dev.sparkllm.engine.cuda.GemmBench.run(runner, new int[][] {
+                {256, qkvRows, dim}, {256, dim, config.qDim()}, {256, 2 * ffn, dim}, {256, dim, ffn}, {256, config.vocabSize(), dim},
+                {4096, qkvRows, dim}, {4096, 2 * ffn, dim}, {4096, dim, ffn}}, 10, gemmJson)) {
+            System.out.println(line);
+        }
         LoadedModel model = SyntheticModels.wrap("llama3-8b-shape-random", config, null);
         List<StepStats> steps = new ArrayList<>();
-        runner.onStep(steps::add);
+        boolean[] profiling = {false};
+        // A few decode steps of the shared workload are profiled kernel by kernel (a synchronize after each launch).
+        int[] decodeSeen = {0};
+        StringBuilder profileJson = new StringBuilder();
+        runner.onStep(s -> {
+            steps.add(s);
+            if (!profiling[0] || !s.decodeOnly() || s.tokens() < 128) return;
+            decodeSeen[0]++;
+            if (decodeSeen[0] == 20) runner.profile(true);
+            if (decodeSeen[0] == 23) {
+                runner.profile(false);
+                Map<String, Double> p = runner.takeProfile();
+                double total = p.values().stream().mapToDouble(Double::doubleValue).sum();
+                System.out.printf(Locale.ROOT, "  profile of 3 decode steps at batch %d (ms per step): %s, total %.2f%n", s.tokens(),
+                        p.entrySet().stream().map(e -> String.format(Locale.ROOT, "%s %.2f", e.getKey(), e.getValue() / 3)).toList(), total / 3);
+                p.forEach((k, v) -> profileJson.append(String.format(Locale.ROOT, "%s\"%s\":%.3f", profileJson.length() == 0 ? "" : ",", k, v / 3)));
+            }
+        });
         StringBuilder json = new StringBuilder("{");
+        json.append("\"gemm\":[").append(String.join(",", gemmJson)).append("],");
         json.append(String.format(Locale.ROOT, "\"device\":\"%s\",\"bandwidth_gbs\":%.1f,\"peak_tflops\":%.1f,\"layers\":%d,",
                 device, bandwidth / 1e9, peak / 1e12, layers));
         List<String> decodeRows = new ArrayList<>();
@@ -77,6 +103,7 @@ public final class CudaBench {
                 List<GenerationRequest> work = name.equals("shared") ? sharedWorkload(sharedPrompts) : plainWorkload(plainPrompts);
                 engine.resetMetrics();
                 steps.clear();
+                profiling[0] = name.equals("shared");
                 Result r = run(engine, work, budgetS);
                 EngineMetrics m = engine.metrics();
                 System.out.printf(Locale.ROOT, "%s: %d prompts, %d output tokens in %.2f s: %.1f tokens/s (prompt %d tokens, cached %d, %d steps)%s%n",
@@ -88,6 +115,7 @@ public final class CudaBench {
                 decodeRows.addAll(decodeTable(name, steps, config, bandwidth, peak));
             }
         }
+        json.append("\"decode_profile_ms\":{").append(profileJson).append("},");
         json.append("\"decode_steps\":[").append(String.join(",", decodeRows)).append("]}");
         if (a.containsKey("out")) Files.writeString(Path.of(a.get("out")), json.toString());
         System.out.println(json);
