@@ -169,9 +169,7 @@ extern "C" __global__ void rope_store(const float* __restrict__ qkv, const float
 // several of them comes from L2. Needs K % 8 == 0. Several tile shapes are compiled; the host
 // picks one per product shape (GemmShapes on the Java side).
 
-#define GEMM_BK 32
 #define GEMM_STAGES 3
-#define GEMM_LDS (GEMM_BK + 8)
 
 __device__ __forceinline__ void cp_async16(void* smem, const void* gmem, bool valid) {
     unsigned s = (unsigned)__cvta_generic_to_shared(smem);
@@ -181,16 +179,20 @@ __device__ __forceinline__ void cp_async16(void* smem, const void* gmem, bool va
 __device__ __forceinline__ void cp_async_commit() { asm volatile("cp.async.commit_group;\n" ::); }
 template <int N> __device__ __forceinline__ void cp_async_wait() { asm volatile("cp.async.wait_group %0;\n" ::"n"(N)); }
 
-template <int BM, int BN> struct GemmSmem {
-    static constexpr int PIPE = GEMM_STAGES * (BM + BN) * GEMM_LDS * 2;
+template <int BM, int BN, int BK> struct GemmSmem {
+    static constexpr int PIPE = GEMM_STAGES * (BM + BN) * (BK + 8) * 2;
     static constexpr int EPI = BM * (BN + 4) * 4;
     static constexpr int BYTES = PIPE > EPI ? PIPE : EPI;
 };
 
-template <typename T, int BM, int BN, int WM, int WN>
+// Split-K: block z covers k in [z * kChunk, min(K, (z + 1) * kChunk)) and writes its partial
+// product to Y + z * splitStride; splitk_reduce then sums the partials in order, so the result
+// does not depend on which tile shape ran.
+template <typename T, int BM, int BN, int BK, int WM, int WN>
 __device__ void gemm_nt(const T* __restrict__ X, const T* __restrict__ W, float* __restrict__ Y,
-                        int M, int N, int K, int accumulate) {
+                        int M, int N, int K, int accumulate, int kChunk, long long splitStride) {
     constexpr int THREADS = 32 * WM * WN;
+    constexpr int GEMM_BK = BK, GEMM_LDS = BK + 8, KC = BK / 8; // 16-byte pieces per row of a k tile
     constexpr int TM = BM / WM, TN = BN / WN; // one warp's outputs
     constexpr int FM = TM / 16, FN = TN / 16;
     constexpr int LDC = BN + 4;
@@ -199,7 +201,9 @@ __device__ void gemm_nt(const T* __restrict__ X, const T* __restrict__ W, float*
     T* Bs = As + GEMM_STAGES * BM * GEMM_LDS;
     int m0 = blockIdx.x * BM, n0 = blockIdx.y * BN;
     int warp = threadIdx.x >> 5, wm = warp / WN, wn = warp % WN;
-    int kTiles = (K + GEMM_BK - 1) / GEMM_BK;
+    int kBegin = blockIdx.z * kChunk, kEnd = min(K, kBegin + kChunk);
+    int kTiles = (kEnd - kBegin + GEMM_BK - 1) / GEMM_BK;
+    Y += blockIdx.z * splitStride;
 
     wmma::fragment<wmma::accumulator, 16, 16, 16, float> acc[FM][FN];
 #pragma unroll
@@ -208,19 +212,19 @@ __device__ void gemm_nt(const T* __restrict__ X, const T* __restrict__ W, float*
         for (int j = 0; j < FN; j++) wmma::fill_fragment(acc[i][j], 0.f);
 
     auto load = [&](int stage, int kt) {
-        int k0 = kt * GEMM_BK;
+        int k0 = kBegin + kt * GEMM_BK;
 #pragma unroll
-        for (int c = threadIdx.x; c < BM * (GEMM_BK / 8); c += THREADS) {
-            int r = c >> 2, kc = (c & 3) * 8;
+        for (int c = threadIdx.x; c < BM * KC; c += THREADS) {
+            int r = c / KC, kc = (c % KC) * 8;
             int gr = m0 + r, gk = k0 + kc;
-            bool ok = gr < M && gk < K;
+            bool ok = gr < M && gk < kEnd;
             cp_async16(As + (stage * BM + r) * GEMM_LDS + kc, ok ? X + (long long)gr * K + gk : X, ok);
         }
 #pragma unroll
-        for (int c = threadIdx.x; c < BN * (GEMM_BK / 8); c += THREADS) {
-            int r = c >> 2, kc = (c & 3) * 8;
+        for (int c = threadIdx.x; c < BN * KC; c += THREADS) {
+            int r = c / KC, kc = (c % KC) * 8;
             int gn = n0 + r, gk = k0 + kc;
-            bool ok = gn < N && gk < K;
+            bool ok = gn < N && gk < kEnd;
             cp_async16(Bs + (stage * BN + r) * GEMM_LDS + kc, ok ? W + (long long)gn * K + gk : W, ok);
         }
     };
@@ -270,6 +274,16 @@ __device__ void gemm_nt(const T* __restrict__ X, const T* __restrict__ W, float*
             long long o = (long long)gr * N + gc;
             Y[o] = (accumulate ? Y[o] : 0.f) + C[r * LDC + c];
         }
+    }
+}
+
+// Y (+)= the sum of `splits` partial products, in order.
+extern "C" __global__ void splitk_reduce(const float* __restrict__ partials, float* __restrict__ Y, long long n,
+                                         int splits, int accumulate) {
+    for (long long i = blockIdx.x * (long long)blockDim.x + threadIdx.x; i < n; i += (long long)gridDim.x * blockDim.x) {
+        float v = accumulate ? Y[i] : 0.f;
+        for (int z = 0; z < splits; z++) v += partials[z * n + i];
+        Y[i] = v;
     }
 }
 
@@ -447,6 +461,225 @@ __device__ void attn_partial(const __half* __restrict__ q, const __half* __restr
         if (d == 0) {
             partML[rec * 2] = rowM[r];
             partML[rec * 2 + 1] = rowL[r];
+        }
+    }
+}
+
+// attn_mma: the same work items on the tensor cores' mma.sync instructions directly, so scores,
+// probabilities and the running output stay in registers (FlashAttention-2's arrangement: the
+// score accumulator of Q K^T is, element for element, the A operand of P V). Key and value tiles
+// come through a double-buffered cp.async pipeline, the next tile loading while this one is used.
+// Items of at most 16 query rows (decode tokens without a shared prefix) split each 64-key tile
+// over the 4 warps, 16 keys each, and write one partial record per warp: record
+// partialBase + warp * tokenCount + token; the merge combines them with the rest.
+
+#define MMA_SPLIT_ROWS 16
+
+__device__ __forceinline__ void mma_16816(float* d, const unsigned* a, unsigned b0, unsigned b1) {
+    asm volatile("mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32 {%0,%1,%2,%3}, {%4,%5,%6,%7}, {%8,%9}, {%0,%1,%2,%3};\n"
+                 : "+f"(d[0]), "+f"(d[1]), "+f"(d[2]), "+f"(d[3])
+                 : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b0), "r"(b1));
+}
+
+__device__ __forceinline__ unsigned pack_half2(float lo, float hi) {
+    __half2 h = __floats2half2_rn(lo, hi);
+    return *(unsigned*)&h;
+}
+
+__device__ __forceinline__ unsigned pack_halves(__half lo, __half hi) {
+    return (unsigned)__half_as_ushort(lo) | ((unsigned)__half_as_ushort(hi) << 16);
+}
+
+template <int D> struct MmaLayout {
+    static constexpr int LDQ = D + 8;
+    static constexpr int TILE = ATT_KEYS * LDQ; // halves per K or V tile
+    static constexpr int BYTES = (ATT_ROWS * LDQ + 4 * TILE) * 2 + ATT_ROWS * 4;
+};
+
+// One warp's share of a tile: query rows r0..r0+15 against keys kOff..kOff+KW-1 of the tile.
+template <int D, int KW>
+__device__ __forceinline__ void mma_tile(const __half* Ks, const __half* Vs, const unsigned (&qf)[D / 16][4],
+                                         float (&o)[D / 8][4], float& m0, float& m1, float& l0, float& l1,
+                                         int pos0, int pos1, int k0, int kOff, int posEnd, float scale, int lane) {
+    constexpr int LDQ = MmaLayout<D>::LDQ;
+    int g = lane >> 2, t = lane & 3;
+    float sc[KW / 8][4];
+#pragma unroll
+    for (int j = 0; j < KW / 8; j++) sc[j][0] = sc[j][1] = sc[j][2] = sc[j][3] = 0.f;
+#pragma unroll
+    for (int kc = 0; kc < D / 16; kc++) {
+#pragma unroll
+        for (int j = 0; j < KW / 8; j++) {
+            const __half* krow = Ks + (kOff + 8 * j + g) * LDQ + 16 * kc + 2 * t;
+            mma_16816(sc[j], qf[kc], *(const unsigned*)krow, *(const unsigned*)(krow + 8));
+        }
+    }
+    float mx0 = NEG_INF, mx1 = NEG_INF;
+#pragma unroll
+    for (int j = 0; j < KW / 8; j++) {
+#pragma unroll
+        for (int e = 0; e < 4; e++) {
+            int key = k0 + kOff + 8 * j + 2 * t + (e & 1);
+            int pos = e < 2 ? pos0 : pos1;
+            bool ok = key < posEnd && key <= pos;
+            sc[j][e] = ok ? sc[j][e] * scale : NEG_INF;
+        }
+        mx0 = fmaxf(mx0, fmaxf(sc[j][0], sc[j][1]));
+        mx1 = fmaxf(mx1, fmaxf(sc[j][2], sc[j][3]));
+    }
+    mx0 = fmaxf(mx0, __shfl_xor_sync(0xffffffffu, mx0, 1));
+    mx0 = fmaxf(mx0, __shfl_xor_sync(0xffffffffu, mx0, 2));
+    mx1 = fmaxf(mx1, __shfl_xor_sync(0xffffffffu, mx1, 1));
+    mx1 = fmaxf(mx1, __shfl_xor_sync(0xffffffffu, mx1, 2));
+    float n0 = fmaxf(m0, mx0), n1 = fmaxf(m1, mx1);
+    float a0 = m0 == NEG_INF ? 0.f : expf(m0 - n0);
+    float a1 = m1 == NEG_INF ? 0.f : expf(m1 - n1);
+    float sum0 = 0.f, sum1 = 0.f;
+#pragma unroll
+    for (int j = 0; j < KW / 8; j++) {
+        sc[j][0] = sc[j][0] == NEG_INF ? 0.f : expf(sc[j][0] - n0);
+        sc[j][1] = sc[j][1] == NEG_INF ? 0.f : expf(sc[j][1] - n0);
+        sc[j][2] = sc[j][2] == NEG_INF ? 0.f : expf(sc[j][2] - n1);
+        sc[j][3] = sc[j][3] == NEG_INF ? 0.f : expf(sc[j][3] - n1);
+        sum0 += sc[j][0] + sc[j][1];
+        sum1 += sc[j][2] + sc[j][3];
+    }
+    sum0 += __shfl_xor_sync(0xffffffffu, sum0, 1);
+    sum0 += __shfl_xor_sync(0xffffffffu, sum0, 2);
+    sum1 += __shfl_xor_sync(0xffffffffu, sum1, 1);
+    sum1 += __shfl_xor_sync(0xffffffffu, sum1, 2);
+    l0 = l0 * a0 + sum0;
+    l1 = l1 * a1 + sum1;
+    m0 = n0;
+    m1 = n1;
+#pragma unroll
+    for (int d = 0; d < D / 8; d++) {
+        o[d][0] *= a0; o[d][1] *= a0;
+        o[d][2] *= a1; o[d][3] *= a1;
+    }
+#pragma unroll
+    for (int kc = 0; kc < KW / 16; kc++) {
+        unsigned a[4] = {pack_half2(sc[2 * kc][0], sc[2 * kc][1]), pack_half2(sc[2 * kc][2], sc[2 * kc][3]),
+                         pack_half2(sc[2 * kc + 1][0], sc[2 * kc + 1][1]), pack_half2(sc[2 * kc + 1][2], sc[2 * kc + 1][3])};
+        const __half* v0 = Vs + (kOff + 16 * kc + 2 * t) * LDQ + g;
+#pragma unroll
+        for (int d = 0; d < D / 8; d++) {
+            const __half* v = v0 + 8 * d;
+            unsigned b0 = pack_halves(v[0], v[LDQ]);
+            unsigned b1 = pack_halves(v[8 * LDQ], v[9 * LDQ]);
+            mma_16816(o[d], a, b0, b1);
+        }
+    }
+}
+
+template <int D>
+__device__ void attn_mma(const __half* __restrict__ q, const __half* __restrict__ kc, const __half* __restrict__ vc,
+                         const int* __restrict__ items, const int* __restrict__ itemTokens,
+                         const int* __restrict__ positions, const int* __restrict__ blockIds,
+                         float* __restrict__ partO, float* __restrict__ partML,
+                         int heads, int kvHeads, int blockSize, float scale) {
+    typedef MmaLayout<D> L;
+    constexpr int LDQ = L::LDQ;
+    extern __shared__ __align__(128) unsigned char smem[];
+    __half* Qs = (__half*)smem;
+    __half* Ks = Qs + ATT_ROWS * LDQ;      // two tiles
+    __half* Vs = Ks + 2 * L::TILE;         // two tiles
+    int* rowPos = (int*)(Vs + 2 * L::TILE);
+
+    const int* item = items + blockIdx.x * 6;
+    int tokenStart = item[0], tokenCount = item[1], posStart = item[2], posEnd = item[3];
+    const int* table = blockIds + item[4];
+    int partialBase = item[5];
+    int kvh = blockIdx.y;
+    int group = heads / kvHeads;
+    int rows = tokenCount * group;
+    bool split = rows <= MMA_SPLIT_ROWS;
+    int kvDim = kvHeads * D;
+    constexpr int chunks = D / 8;
+    int warp = threadIdx.x >> 5, lane = threadIdx.x & 31;
+
+    auto loadTile = [&](int buf, int k0) {
+        for (int c = threadIdx.x; c < ATT_KEYS * chunks; c += ATT_THREADS) {
+            int i = c / chunks, d8 = (c - i * chunks) * 8;
+            int p = k0 + i;
+            bool ok = p < posEnd;
+            long long off = 0;
+            if (ok) off = ((long long)table[p / blockSize] * blockSize + p % blockSize) * kvDim + (long long)kvh * D + d8;
+            cp_async16(Ks + buf * L::TILE + i * LDQ + d8, kc + off, ok);
+            cp_async16(Vs + buf * L::TILE + i * LDQ + d8, vc + off, ok);
+        }
+    };
+    loadTile(0, posStart);
+    cp_async_commit();
+
+    for (int c = threadIdx.x; c < ATT_ROWS * chunks; c += ATT_THREADS) {
+        int r = c / chunks, d8 = (c - r * chunks) * 8;
+        uint4 v = make_uint4(0, 0, 0, 0);
+        if (r < rows) {
+            int token = itemTokens[tokenStart + r / group];
+            int head = kvh * group + r % group;
+            v = *(const uint4*)(q + ((long long)token * heads + head) * D + d8);
+        }
+        *(uint4*)(Qs + r * LDQ + d8) = v;
+    }
+    for (int r = threadIdx.x; r < ATT_ROWS; r += ATT_THREADS) {
+        rowPos[r] = r < rows ? positions[itemTokens[tokenStart + r / group]] : -1;
+    }
+    __syncthreads();
+
+    int r0 = split ? 0 : warp * 16;
+    bool active = r0 < rows;
+    int g = lane >> 2, t = lane & 3;
+    unsigned qf[D / 16][4];
+    float o[D / 8][4];
+#pragma unroll
+    for (int kc2 = 0; kc2 < D / 16; kc2++) {
+        const __half* qrow = Qs + (r0 + g) * LDQ + 16 * kc2 + 2 * t;
+        qf[kc2][0] = *(const unsigned*)qrow;
+        qf[kc2][1] = *(const unsigned*)(qrow + 8 * LDQ);
+        qf[kc2][2] = *(const unsigned*)(qrow + 8);
+        qf[kc2][3] = *(const unsigned*)(qrow + 8 * LDQ + 8);
+    }
+#pragma unroll
+    for (int d = 0; d < D / 8; d++) o[d][0] = o[d][1] = o[d][2] = o[d][3] = 0.f;
+    float m0 = NEG_INF, m1 = NEG_INF, l0 = 0.f, l1 = 0.f;
+    int pos0 = rowPos[r0 + g], pos1 = rowPos[r0 + g + 8];
+
+    int tile = 0;
+    for (int k0 = posStart; k0 < posEnd; k0 += ATT_KEYS, tile++) {
+        int buf = tile & 1;
+        if (k0 + ATT_KEYS < posEnd) {
+            loadTile(buf ^ 1, k0 + ATT_KEYS);
+            cp_async_commit();
+            cp_async_wait<1>();
+        } else {
+            cp_async_wait<0>();
+        }
+        __syncthreads();
+        if (active) {
+            if (split) {
+                mma_tile<D, 16>(Ks + buf * L::TILE, Vs + buf * L::TILE, qf, o, m0, m1, l0, l1, pos0, pos1, k0, warp * 16, posEnd, scale, lane);
+            } else {
+                mma_tile<D, ATT_KEYS>(Ks + buf * L::TILE, Vs + buf * L::TILE, qf, o, m0, m1, l0, l1, pos0, pos1, k0, 0, posEnd, scale, lane);
+            }
+        }
+        __syncthreads(); // the next iteration refills the other buffer, then this one
+    }
+    if (!active) return;
+    int recBase = partialBase + (split ? warp * tokenCount : 0);
+#pragma unroll
+    for (int half = 0; half < 2; half++) {
+        int r = r0 + g + 8 * half;
+        if (r >= rows) continue;
+        long long rec = (long long)(recBase + r / group) * heads + kvh * group + r % group;
+#pragma unroll
+        for (int d = 0; d < D / 8; d++) {
+            partO[rec * D + 8 * d + 2 * t] = o[d][2 * half];
+            partO[rec * D + 8 * d + 2 * t + 1] = o[d][2 * half + 1];
+        }
+        if (t == 0) {
+            partML[rec * 2] = half ? m1 : m0;
+            partML[rec * 2 + 1] = half ? l1 : l0;
         }
     }
 }
@@ -662,25 +895,28 @@ extern "C" __global__ void sample_rows(const float* __restrict__ logits, int voc
 FOR_TYPE(f16, __half)
 FOR_TYPE(bf16, __nv_bfloat16)
 
-// gemm_<type>_<BM>x<BN>_<WM>x<WN>: threads 32*WM*WN, dynamic shared memory gemm_smem_<BM>x<BN>.
-#define GEMM_VARIANT(SUFFIX, T, BM, BN, WM, WN)                                                             \
-    extern "C" __global__ void __launch_bounds__(32 * WM * WN) gemm_##SUFFIX##_##BM##x##BN##_##WM##x##WN(    \
-        const T* X, const T* W, float* Y, int M, int N, int K, int accumulate) {                             \
-        gemm_nt<T, BM, BN, WM, WN>(X, W, Y, M, N, K, accumulate);                                            \
+// gemm_<type>_<BM>x<BN>_<WM>x<WN>_k<BK>: threads 32*WM*WN; gemm_smem_bytes lists the dynamic
+// shared memory of each, in the order of GEMM_SHAPES (GemmShapes on the Java side repeats it).
+#define GEMM_VARIANT(SUFFIX, T, BM, BN, BK, WM, WN)                                                               \
+    extern "C" __global__ void __launch_bounds__(32 * WM * WN) gemm_##SUFFIX##_##BM##x##BN##_##WM##x##WN##_k##BK( \
+        const T* X, const T* W, float* Y, int M, int N, int K, int accumulate, int kChunk, long long splitStride) { \
+        gemm_nt<T, BM, BN, BK, WM, WN>(X, W, Y, M, N, K, accumulate, kChunk, splitStride);                          \
     }
-#define GEMM_SHAPES(SUFFIX, T)               \
-    GEMM_VARIANT(SUFFIX, T, 128, 64, 2, 2)   \
-    GEMM_VARIANT(SUFFIX, T, 64, 64, 2, 2)    \
-    GEMM_VARIANT(SUFFIX, T, 128, 128, 2, 4)  \
-    GEMM_VARIANT(SUFFIX, T, 128, 128, 2, 2)
-GEMM_SHAPES(f16, __half)
-GEMM_SHAPES(bf16, __nv_bfloat16)
+#define GEMM_SHAPES(X, SUFFIX, T)          \
+    X(SUFFIX, T, 128, 64, 32, 2, 2)        \
+    X(SUFFIX, T, 64, 64, 32, 2, 2)         \
+    X(SUFFIX, T, 128, 128, 32, 2, 2)       \
+    X(SUFFIX, T, 128, 64, 64, 2, 2)        \
+    X(SUFFIX, T, 64, 64, 64, 2, 2)         \
+    X(SUFFIX, T, 128, 128, 64, 2, 2)       \
+    X(SUFFIX, T, 256, 128, 32, 4, 2)
+GEMM_SHAPES(GEMM_VARIANT, f16, __half)
+GEMM_SHAPES(GEMM_VARIANT, bf16, __nv_bfloat16)
 
+#define GEMM_SMEM(SUFFIX, T, BM, BN, BK, WM, WN) out[i++] = GemmSmem<BM, BN, BK>::BYTES;
 extern "C" __global__ void gemm_smem_bytes(int* out) {
-    out[0] = GemmSmem<128, 64>::BYTES;
-    out[1] = GemmSmem<64, 64>::BYTES;
-    out[2] = GemmSmem<128, 128>::BYTES;
-    out[3] = GemmSmem<128, 128>::BYTES;
+    int i = 0;
+    GEMM_SHAPES(GEMM_SMEM, f16, __half)
 }
 
 #define FOR_HEAD_DIM(D)                                                                                      \
@@ -691,7 +927,17 @@ extern "C" __global__ void gemm_smem_bytes(int* out) {
         attn_partial<D>(q, kc, vc, items, itemTokens, positions, blockIds, partO, partML, heads, kvHeads,    \
                         blockSize, scale);                                                                   \
     }                                                                                                        \
-    extern "C" __global__ void attn_smem_bytes_d##D(int* out) { *out = AttLayout<D>::BYTES; }
+    extern "C" __global__ void __launch_bounds__(ATT_THREADS) attn_mma_d##D(                                  \
+        const __half* q, const __half* kc, const __half* vc, const int* items, const int* itemTokens,        \
+        const int* positions, const int* blockIds, float* partO, float* partML, int heads, int kvHeads,     \
+        int blockSize, float scale) {                                                                        \
+        attn_mma<D>(q, kc, vc, items, itemTokens, positions, blockIds, partO, partML, heads, kvHeads,        \
+                    blockSize, scale);                                                                       \
+    }                                                                                                        \
+    extern "C" __global__ void attn_smem_bytes_d##D(int* out) {                                              \
+        out[0] = AttLayout<D>::BYTES;                                                                        \
+        out[1] = MmaLayout<D>::BYTES;                                                                        \
+    }
 
 FOR_HEAD_DIM(64)
 FOR_HEAD_DIM(128)

@@ -110,11 +110,14 @@ public final class VectorOps {
      * scalar Math.exp before), and a token must not depend on when the JIT got to a method.
      */
     public static FloatVector exp(FloatVector x) {
+        // Constants take the argument's species: callers use 256-bit vectors while F is the
+        // preferred width (512 bits on AVX-512 machines), and mixing the two throws.
+        VectorSpecies<Float> s = x.species();
         x = x.max(EXP_LOW).min(EXP_HIGH);
         FloatVector n = x.mul(LOG2E).add(ROUND_TO_INT).sub(ROUND_TO_INT);
-        FloatVector f = n.fma(FloatVector.broadcast(F, -LN2_HI), x).add(n.mul(-LN2_LO));
-        FloatVector p = f.fma(P0, P1).fma(f, FloatVector.broadcast(F, P2)).fma(f, FloatVector.broadcast(F, P3))
-                .fma(f, FloatVector.broadcast(F, P4)).fma(f, FloatVector.broadcast(F, P5));
+        FloatVector f = n.fma(FloatVector.broadcast(s, -LN2_HI), x).add(n.mul(-LN2_LO));
+        FloatVector p = f.fma(P0, P1).fma(f, FloatVector.broadcast(s, P2)).fma(f, FloatVector.broadcast(s, P3))
+                .fma(f, FloatVector.broadcast(s, P4)).fma(f, FloatVector.broadcast(s, P5));
         FloatVector e = p.mul(f.mul(f)).add(f).add(1f);
         IntVector bits = ((IntVector) n.convert(VectorOperators.F2I, 0)).add(127).lanewise(VectorOperators.LSHL, 23);
         return e.mul(bits.reinterpretAsFloats());

@@ -28,8 +28,13 @@ final class AttentionPlan {
     /** Query rows per work item (the kernel's tile). */
     static final int ROWS = 64;
     static final int ITEM_INTS = 6;
+    /** Query rows up to which the mma kernel splits an item's keys over its 4 warps (a record per warp). */
+    static final int SPLIT_ROWS = 16;
+    static final int SPLIT_WARPS = 4;
 
     private final int tokensPerItem;
+    private final int group;
+    private final boolean splitSmallItems;
     int[] items = new int[ITEM_INTS * 64];
     int itemCount;
     int[] itemTokens = new int[256];
@@ -41,15 +46,20 @@ final class AttentionPlan {
     /** Partial records the step's items write (one per token per item). */
     int recordCount;
 
-    AttentionPlan(int heads, int kvHeads) {
-        int group = heads / kvHeads;
+    /**
+     * @param splitSmallItems true for the kernel that splits items of at most {@link #SPLIT_ROWS}
+     *                        query rows over its warps (attn_mma: {@link #SPLIT_WARPS} records per token)
+     */
+    AttentionPlan(int heads, int kvHeads, boolean splitSmallItems) {
+        this.group = heads / kvHeads;
         if (group > ROWS) throw new IllegalArgumentException(heads + " query heads per " + kvHeads + " KV heads: at most " + ROWS + " per KV head");
         this.tokensPerItem = ROWS / group;
+        this.splitSmallItems = splitSmallItems;
     }
 
     /** Upper bound of partial records for a step of {@code tokens} tokens with contexts up to {@code context}. */
     static long maxRecords(int tokens, int context) {
-        return (long) tokens * ((context + SPAN - 1) / SPAN + 1);
+        return (long) tokens * ((context + SPAN - 1) / SPAN + 1) * SPLIT_WARPS;
     }
 
     void build(StepBatch batch) {
@@ -106,11 +116,12 @@ final class AttentionPlan {
                 items[o + 4] = tableStart;
                 items[o + 5] = records;
                 itemTokens = grow(itemTokens, itemTokenCount + chunk.size());
+                int copies = splitSmallItems && chunk.size() * group <= SPLIT_ROWS ? SPLIT_WARPS : 1;
                 for (int j = 0; j < chunk.size(); j++) {
                     itemTokens[itemTokenCount++] = chunk.get(j);
-                    recsOf[chunk.get(j)].add(records + j);
+                    for (int w = 0; w < copies; w++) recsOf[chunk.get(j)].add(records + w * chunk.size() + j);
                 }
-                records += chunk.size();
+                records += copies * chunk.size();
             }
         }
         return records;

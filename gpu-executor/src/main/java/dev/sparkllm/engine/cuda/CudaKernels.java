@@ -64,11 +64,16 @@ final class CudaKernels {
 
     /** Launches kernel {@code name}; each argument is a device pointer or a boxed int, long, float or double. */
     void launch(String name, CUstream stream, int gridX, int gridY, int blockX, int sharedBytes, Object... args) {
+        launch3(name, stream, gridX, gridY, 1, blockX, sharedBytes, args);
+    }
+
+    /** {@link #launch} with a third grid dimension. */
+    void launch3(String name, CUstream stream, int gridX, int gridY, int gridZ, int blockX, int sharedBytes, Object... args) {
         Pointer[] params = new Pointer[args.length];
         for (int i = 0; i < args.length; i++) params[i] = parameter(args[i]);
         if (profiling) JCudaDriver.cuStreamSynchronize(stream);
         long start = System.nanoTime();
-        JCudaDriver.cuLaunchKernel(function(name), gridX, gridY, 1, blockX, 1, 1, sharedBytes, stream, Pointer.to(params), null);
+        JCudaDriver.cuLaunchKernel(function(name), gridX, gridY, gridZ, blockX, 1, 1, sharedBytes, stream, Pointer.to(params), null);
         if (profiling) {
             JCudaDriver.cuStreamSynchronize(stream);
             String family = name.replaceAll("_(f16|bf16|d64|d128).*$", "");

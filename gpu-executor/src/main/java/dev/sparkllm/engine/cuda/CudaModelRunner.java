@@ -49,6 +49,8 @@ public final class CudaModelRunner implements ModelRunner {
     private final String deviceName;
     // Workspace, sized for maxTokens tokens and maxLogitRows logits rows.
     private final CUdeviceptr x, xb, qkv, q, att, gateUp, act, logits, sampled, params, partO, partML, invFreq, meta, slots;
+    /** Split-K partial products, and where accumulating products are timed while their tile is tuned. */
+    private final CUdeviceptr splitPartials, tuneScratch;
     private final long metaInts;
     // Pinned host staging for the per-step copies.
     private final Pointer metaHost = new Pointer(), slotsHost = new Pointer(), paramsHost = new Pointer();
@@ -92,9 +94,11 @@ public final class CudaModelRunner implements ModelRunner {
         int[] sms = new int[1];
         JCudaDriver.cuDeviceGetAttribute(sms, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT, device);
         this.gemmShapes = new GemmShapes(kernels, stream, sms[0]);
-        this.plan = new AttentionPlan(config.heads(), config.kvHeads());
-        this.attnKernel = "attn_partial_d" + config.headDim();
-        this.attnSharedBytes = attentionSharedBytes(config.headDim());
+        // attn_mma (registers, cp.async pipeline) unless -Dsparkllm.cuda.attention=wmma picks the first version.
+        boolean mma = !"wmma".equals(System.getProperty("sparkllm.cuda.attention"));
+        this.plan = new AttentionPlan(config.heads(), config.kvHeads(), mma);
+        this.attnKernel = (mma ? "attn_mma_d" : "attn_partial_d") + config.headDim();
+        this.attnSharedBytes = attentionSharedBytes(config.headDim())[mma ? 1 : 0];
         kernels.allowSharedMemory(attnKernel, attnSharedBytes);
 
         int n = this.maxTokens, rows = maxLogitRows;
@@ -111,6 +115,11 @@ public final class CudaModelRunner implements ModelRunner {
         params = arena.take(4L * 5 * rows, "sampling parameters");
         partO = arena.take(4L * maxRecords * config.heads() * config.headDim(), "attention partial outputs");
         partML = arena.take(8L * maxRecords * config.heads(), "attention partial maxima and sums");
+        long partialFloats = Math.max(1, Math.max(Math.max(gemmShapes.partialFloats(n, qDim + 2 * kvDim, dim), gemmShapes.partialFloats(n, dim, qDim)),
+                Math.max(Math.max(gemmShapes.partialFloats(n, 2 * ffn, dim), gemmShapes.partialFloats(n, dim, ffn)),
+                        gemmShapes.partialFloats(rows, config.vocabSize(), dim))));
+        splitPartials = arena.take(4L * partialFloats, "split-K partial products");
+        tuneScratch = arena.take(4L * n * dim, "matrix-product tuning scratch");
         long tableInts = (long) n * ((this.maxContext + 15) / 16 + 1);
         metaInts = 3L * n + 1 + AttentionPlan.ITEM_INTS * maxRecords + 2 * maxRecords + tableInts + rows;
         meta = arena.take(4L * metaInts, "step metadata");
@@ -160,12 +169,14 @@ public final class CudaModelRunner implements ModelRunner {
         return f;
     }
 
-    private int attentionSharedBytes(int headDim) {
-        CUdeviceptr out = arena.take(4, "probe");
+    /** Dynamic shared memory of attn_partial and attn_mma for this head dim, from the kernels themselves. */
+    private int[] attentionSharedBytes(int headDim) {
+        CUdeviceptr out = arena.take(8, "probe");
         kernels.launch("attn_smem_bytes_d" + headDim, stream, 1, 1, 1, 0, out);
-        int[] bytes = new int[1];
-        JCudaDriver.cuMemcpyDtoH(Pointer.to(bytes), out, 4);
-        return bytes[0];
+        int[] bytes = new int[2];
+        JCudaDriver.cuStreamSynchronize(stream);
+        JCudaDriver.cuMemcpyDtoH(Pointer.to(bytes), out, 8);
+        return bytes;
     }
 
     public String deviceName() { return deviceName; }
@@ -337,7 +348,7 @@ public final class CudaModelRunner implements ModelRunner {
     }
 
     private void gemm(CUdeviceptr in, CUdeviceptr weight, CUdeviceptr out, int m, int n, int k, boolean accumulate) {
-        gemmShapes.launch(kernels, t, gemmShapes.pick(m, n), stream, in, weight, out, m, n, k, accumulate);
+        gemmShapes.run(kernels, t, stream, in, weight, out, splitPartials, accumulate ? tuneScratch : out, m, n, k, accumulate);
     }
 
     GemmShapes gemmShapes() { return gemmShapes; }

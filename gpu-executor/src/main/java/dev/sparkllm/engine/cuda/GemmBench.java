@@ -22,33 +22,37 @@ public final class GemmBench {
         List<String> lines = new ArrayList<>();
         for (int[] p : mnk) {
             int m = p[0], n = p[1], kk = p[2];
-            CUdeviceptr x = new CUdeviceptr(), w = new CUdeviceptr(), y = new CUdeviceptr();
+            CUdeviceptr x = new CUdeviceptr(), w = new CUdeviceptr(), y = new CUdeviceptr(), partials = new CUdeviceptr();
             JCudaDriver.cuMemAlloc(x, 2L * m * kk);
             JCudaDriver.cuMemAlloc(w, 2L * n * kk);
             JCudaDriver.cuMemAlloc(y, 4L * m * n);
+            JCudaDriver.cuMemAlloc(partials, 4L * Math.max(1, shapes.partialFloats(m, n, kk)));
+            int splits = shapes.splits(n, kk);
             try {
                 k.launch("fill_random_bf16", runner.stream(), 1024, 1, 256, 0, x, (long) m * kk, 1L, 1f);
                 k.launch("fill_random_bf16", runner.stream(), 1024, 1, 256, 0, w, (long) n * kk, 2L, 0.05f);
-                GemmShapes.Shape chosen = shapes.pick(m, n);
+                shapes.run(k, "bf16", runner.stream(), x, w, y, partials, y, m, n, kk, false); // tunes
+                GemmShapes.Shape chosen = shapes.tunedFor(m, n, kk);
                 for (GemmShapes.Shape s : shapes.shapes) {
-                    for (int i = 0; i < 2; i++) shapes.launch(k, "bf16", s, runner.stream(), x, w, y, m, n, kk, false);
+                    for (int i = 0; i < 2; i++) shapes.launch(k, "bf16", s, splits, runner.stream(), x, w, y, partials, m, n, kk, false);
                     JCudaDriver.cuStreamSynchronize(runner.stream());
                     long start = System.nanoTime();
-                    for (int i = 0; i < reps; i++) shapes.launch(k, "bf16", s, runner.stream(), x, w, y, m, n, kk, false);
+                    for (int i = 0; i < reps; i++) shapes.launch(k, "bf16", s, splits, runner.stream(), x, w, y, partials, m, n, kk, false);
                     JCudaDriver.cuStreamSynchronize(runner.stream());
                     double ms = (System.nanoTime() - start) / 1e6 / reps;
                     double tflops = 2.0 * m * n * kk / (ms / 1e3) / 1e12;
                     double gbs = 2.0 * n * kk / (ms / 1e3) / 1e9;
                     String mark = s.equals(chosen) ? " (chosen)" : "";
-                    lines.add(String.format(Locale.ROOT, "  gemm %dx%dx%d tile %-12s %8.3f ms %7.1f TFLOP/s %7.0f GB/s of weights%s",
-                            m, n, kk, s.name(), ms, tflops, gbs, mark));
-                    json.add(String.format(Locale.ROOT, "{\"m\":%d,\"n\":%d,\"k\":%d,\"tile\":\"%s\",\"ms\":%.4f,\"tflops\":%.1f,\"chosen\":%b}",
-                            m, n, kk, s.name(), ms, tflops, s.equals(chosen)));
+                    lines.add(String.format(Locale.ROOT, "  gemm %dx%dx%d split %d tile %-16s %8.3f ms %7.1f TFLOP/s %7.0f GB/s of weights%s",
+                            m, n, kk, splits, s.name(), ms, tflops, gbs, mark));
+                    json.add(String.format(Locale.ROOT, "{\"m\":%d,\"n\":%d,\"k\":%d,\"splits\":%d,\"tile\":\"%s\",\"ms\":%.4f,\"tflops\":%.1f,\"chosen\":%b}",
+                            m, n, kk, splits, s.name(), ms, tflops, s.equals(chosen)));
                 }
             } finally {
                 JCudaDriver.cuMemFree(x);
                 JCudaDriver.cuMemFree(w);
                 JCudaDriver.cuMemFree(y);
+                JCudaDriver.cuMemFree(partials);
             }
         }
         return lines;

@@ -5,40 +5,60 @@ import jcuda.driver.CUdeviceptr;
 import jcuda.driver.CUstream;
 import jcuda.driver.JCudaDriver;
 
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
- * The compiled tile shapes of the matrix-product kernel, and which one a product uses. Large
- * tiles reuse each loaded tile more (fewer shared-memory and L2 reads per multiply) but give fewer
- * blocks; a product that would leave streaming multiprocessors idle with them takes a smaller one.
- * {@code -Dsparkllm.cuda.gemm=128x64_2x2} forces one shape (benchmarks).
+ * The compiled tile shapes of the matrix-product kernel, and which one each product uses.
+ *
+ * <p>Large tiles reuse each loaded tile more but give fewer blocks; which wins depends on the
+ * product's shape and the GPU, so the first product of each shape (M rounded up to a power of two,
+ * N, K) times every tile shape and keeps the fastest (autotuning, as cuBLAS' heuristics would
+ * decide). A product whose output has too few tiles to occupy every multiprocessor is also split
+ * along K, the partials summed in a fixed order. The split depends only on N and K, never on M or
+ * the tile, so a row's result is the same bits whatever else is in the batch.
+ * {@code -Dsparkllm.cuda.gemm=128x128_2x2_k64} forces one tile shape.
  */
 final class GemmShapes {
-    /** One compiled shape: block tile BM x BN over WM x WN warps. */
-    record Shape(int bm, int bn, int wm, int wn, int sharedBytes) {
-        String name() { return bm + "x" + bn + "_" + wm + "x" + wn; }
+    /** One compiled shape: block tile BM x BN, k step BK, over WM x WN warps. */
+    record Shape(int bm, int bn, int bk, int wm, int wn, int sharedBytes) {
+        String name() { return bm + "x" + bn + "_" + wm + "x" + wn + "_k" + bk; }
         int threads() { return 32 * wm * wn; }
-        long blocks(int m, int n) { return (long) ((m + bm - 1) / bm) * ((n + bn - 1) / bn); }
     }
+
+    /** How a product runs: its tile shape and its split along K. */
+    record Plan(Shape shape, int splits, int kChunk) {}
+
+    /** The order of GEMM_SHAPES in kernels.cu. */
+    private static final int[][] COMPILED = {
+            {128, 64, 32, 2, 2}, {64, 64, 32, 2, 2}, {128, 128, 32, 2, 2},
+            {128, 64, 64, 2, 2}, {64, 64, 64, 2, 2}, {128, 128, 64, 2, 2}, {256, 128, 32, 4, 2}};
+    static final int MAX_SPLITS = 4;
 
     final List<Shape> shapes;
     private final int multiprocessors;
     private final Shape forced;
+    private final Map<Long, Shape> tuned = new HashMap<>();
 
     GemmShapes(CudaKernels kernels, CUstream stream, int multiprocessors) {
         CUdeviceptr out = new CUdeviceptr();
-        JCudaDriver.cuMemAlloc(out, 16);
-        int[] bytes = new int[4];
+        JCudaDriver.cuMemAlloc(out, 4L * COMPILED.length);
+        int[] bytes = new int[COMPILED.length];
         try {
             kernels.launch("gemm_smem_bytes", stream, 1, 1, 1, 0, out);
             JCudaDriver.cuStreamSynchronize(stream);
-            JCudaDriver.cuMemcpyDtoH(Pointer.to(bytes), out, 16);
+            JCudaDriver.cuMemcpyDtoH(Pointer.to(bytes), out, 4L * bytes.length);
         } finally {
             JCudaDriver.cuMemFree(out);
         }
-        // The order of gemm_smem_bytes in kernels.cu.
-        shapes = List.of(new Shape(128, 64, 2, 2, bytes[0]), new Shape(64, 64, 2, 2, bytes[1]),
-                new Shape(128, 128, 2, 4, bytes[2]), new Shape(128, 128, 2, 2, bytes[3]));
+        List<Shape> list = new ArrayList<>();
+        for (int i = 0; i < COMPILED.length; i++) {
+            int[] c = COMPILED[i];
+            list.add(new Shape(c[0], c[1], c[2], c[3], c[4], bytes[i]));
+        }
+        shapes = List.copyOf(list);
         for (String type : new String[] {"f16", "bf16"}) {
             for (Shape s : shapes) kernels.allowSharedMemory(kernel(type, s), s.sharedBytes());
         }
@@ -52,18 +72,88 @@ final class GemmShapes {
         return "gemm_" + type + "_" + s.name();
     }
 
-    /** The largest tile that still gives every multiprocessor a block; the smallest when none does. */
-    Shape pick(int m, int n) {
-        if (forced != null) return forced;
-        Shape big = shapes.get(2), mid = shapes.get(0), small = shapes.get(1);
-        if (big.blocks(m, n) >= multiprocessors) return big;
-        if (mid.blocks(m, n) >= multiprocessors) return mid;
-        return small;
+    /**
+     * Splits along K for an N x K product: enough that a 256-row batch fills the multiprocessors
+     * with 128 x 128 tiles, at most {@link #MAX_SPLITS}, each split at least 512 deep.
+     */
+    int splits(int n, int k) {
+        int tiles = 2 * ((n + 127) / 128);
+        if (tiles >= multiprocessors) return 1;
+        int s = Math.min(MAX_SPLITS, (multiprocessors + tiles - 1) / tiles);
+        while (s > 1 && k / s < 512) s--;
+        return s;
     }
 
-    void launch(CudaKernels kernels, String type, Shape s, CUstream stream, CUdeviceptr x, CUdeviceptr w, CUdeviceptr y,
-                int m, int n, int k, boolean accumulate) {
-        kernels.launch(kernel(type, s), stream, (m + s.bm() - 1) / s.bm(), (n + s.bn() - 1) / s.bn(), s.threads(), s.sharedBytes(),
-                x, w, y, m, n, k, accumulate ? 1 : 0);
+    /** K per split: a multiple of 64, so every tile shape's k steps stay inside one split. */
+    static int kChunk(int k, int splits) {
+        int chunk = (k + splits - 1) / splits;
+        return (chunk + 63) / 64 * 64;
+    }
+
+    /** Floats of split-K partials a product of up to {@code maxM} rows needs ({@code splits * M * N}). */
+    long partialFloats(int maxM, int n, int k) {
+        int s = splits(n, k);
+        return s == 1 ? 0 : (long) s * maxM * n;
+    }
+
+    /**
+     * Runs Y (+)= X W^T with the tuned tile for its shape (tuning it first if new: into
+     * {@code scratch}, at least M x N floats, so an accumulating product's Y is untouched).
+     */
+    void run(CudaKernels kernels, String type, CUstream stream, CUdeviceptr x, CUdeviceptr w, CUdeviceptr y,
+             CUdeviceptr partials, CUdeviceptr scratch, int m, int n, int k, boolean accumulate) {
+        Shape shape = forced != null ? forced : tuned.get(key(m, n, k));
+        if (shape == null) shape = tune(kernels, type, stream, x, w, scratch, partials, m, n, k);
+        launch(kernels, type, shape, splits(n, k), stream, x, w, y, partials, m, n, k, accumulate);
+    }
+
+    private Shape tune(CudaKernels kernels, String type, CUstream stream, CUdeviceptr x, CUdeviceptr w, CUdeviceptr scratch,
+                       CUdeviceptr partials, int m, int n, int k) {
+        Shape best = null;
+        long bestNanos = Long.MAX_VALUE;
+        int splits = splits(n, k);
+        for (Shape s : shapes) {
+            long fastest = Long.MAX_VALUE;
+            for (int rep = 0; rep < 3; rep++) { // the first also loads the kernel
+                JCudaDriver.cuStreamSynchronize(stream);
+                long start = System.nanoTime();
+                launch(kernels, type, s, splits, stream, x, w, scratch, partials, m, n, k, false);
+                JCudaDriver.cuStreamSynchronize(stream);
+                if (rep > 0) fastest = Math.min(fastest, System.nanoTime() - start);
+            }
+            if (fastest < bestNanos) {
+                bestNanos = fastest;
+                best = s;
+            }
+        }
+        tuned.put(key(m, n, k), best);
+        return best;
+    }
+
+    /** The tuned tile for a product shape, or null before its first run. */
+    Shape tunedFor(int m, int n, int k) {
+        return forced != null ? forced : tuned.get(key(m, n, k));
+    }
+
+    private static long key(int m, int n, int k) {
+        int bucket = Math.max(16, Integer.highestOneBit(Math.max(1, m - 1)) << 1);
+        return ((long) bucket << 42) ^ ((long) n << 21) ^ k;
+    }
+
+    void launch(CudaKernels kernels, String type, Shape s, int splits, CUstream stream, CUdeviceptr x, CUdeviceptr w,
+                CUdeviceptr y, CUdeviceptr partials, int m, int n, int k, boolean accumulate) {
+        int gx = (m + s.bm() - 1) / s.bm(), gy = (n + s.bn() - 1) / s.bn();
+        if (splits == 1) {
+            kernels.launch3(kernel(type, s), stream, gx, gy, 1, s.threads(), s.sharedBytes(),
+                    x, w, y, m, n, k, accumulate ? 1 : 0, k, 0L);
+            return;
+        }
+        int chunk = kChunk(k, splits);
+        int z = (k + chunk - 1) / chunk;
+        long mn = (long) m * n;
+        kernels.launch3(kernel(type, s), stream, gx, gy, z, s.threads(), s.sharedBytes(),
+                x, w, partials, m, n, k, 0, chunk, mn);
+        kernels.launch("splitk_reduce", stream, (int) Math.min(8192, (mn + 255) / 256), 1, 256, 0,
+                partials, y, mn, z, accumulate ? 1 : 0);
     }
 }

@@ -21,7 +21,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class AttentionPlanTest {
     @Property(tries = 200)
-    void itemsCoverEachTokensContextExactlyOnceThroughItsOwnBlocks(@ForAll long seed, @ForAll @IntRange(min = 1, max = 8) int group) {
+    void itemsCoverEachTokensContextExactlyOnceThroughItsOwnBlocks(@ForAll long seed, @ForAll @IntRange(min = 1, max = 8) int group,
+                                                                   @ForAll boolean split) {
         Random rnd = new Random(seed);
         int bs = 16, heads = 8 * group, kvHeads = 8;
         StepBatch batch = new StepBatch(4096);
@@ -41,7 +42,7 @@ class AttentionPlanTest {
                 for (int p = last - chunk + 1; p <= last; p++) batch.add(rnd.nextInt(100), p, t, p == last);
             }
         }
-        AttentionPlan plan = new AttentionPlan(heads, kvHeads);
+        AttentionPlan plan = new AttentionPlan(heads, kvHeads, split);
         plan.build(batch);
         int n = batch.size();
         List<List<int[]>> ranges = new ArrayList<>();
@@ -53,6 +54,7 @@ class AttentionPlanTest {
             assertTrue(count * (heads / kvHeads) <= AttentionPlan.ROWS, "rows per item");
             assertTrue(hi - lo <= AttentionPlan.SPAN && hi > lo, "span");
             assertEquals(records, plan.items[o + 5], "records are numbered in item order");
+            int copies = split && count * group <= AttentionPlan.SPLIT_ROWS ? AttentionPlan.SPLIT_WARPS : 1;
             for (int j = 0; j < count; j++) {
                 int tok = plan.itemTokens[first + j];
                 BlockTable own = batch.table(tok);
@@ -61,11 +63,13 @@ class AttentionPlanTest {
                     assertEquals(own.block(p / bs), plan.blockIds[table + p / bs], "token " + tok + " position " + p + " reads a block that is not its own");
                 }
                 if (end > lo) ranges.get(tok).add(new int[] {lo, end});
-                boolean listed = false;
-                for (int r = plan.mergeOffsets[tok]; r < plan.mergeOffsets[tok + 1]; r++) listed |= plan.mergeRecs[r] == records + j;
-                assertTrue(listed, "token " + tok + " merges its record");
+                for (int w = 0; w < copies; w++) {
+                    boolean listed = false;
+                    for (int r = plan.mergeOffsets[tok]; r < plan.mergeOffsets[tok + 1]; r++) listed |= plan.mergeRecs[r] == records + w * count + j;
+                    assertTrue(listed, "token " + tok + " merges its record " + w);
+                }
             }
-            records += count;
+            records += copies * count;
         }
         assertEquals(records, plan.recordCount);
         for (int t = 0; t < n; t++) {
@@ -91,7 +95,7 @@ class AttentionPlanTest {
             for (int i = 125; i < 140; i++) blocks[i] = 1000 + m * 20 + i;
             batch.add(1, 2200, BlockTable.of(bs, blocks), true);
         }
-        AttentionPlan plan = new AttentionPlan(32, 8); // Llama-3-8B: 4 query heads per KV head, 16 tokens per item
+        AttentionPlan plan = new AttentionPlan(32, 8, true); // Llama-3-8B: 4 query heads per KV head, 16 tokens per item
         plan.build(batch);
         long perTokenAlone = (long) members * 2201;
         long loaded = plan.kvPositionsLoaded();

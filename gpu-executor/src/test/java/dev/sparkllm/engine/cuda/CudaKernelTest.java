@@ -68,7 +68,10 @@ class CudaKernelTest {
                     product[i * n + j] = s;
                 }
             }
-            for (GemmShapes.Shape shape : runner.gemmShapes().shapes) {
+            CUdeviceptr partials = alloc(4L * 3 * m * n);
+            for (GemmShapes.Shape shape : runner.gemmShapes().shapes)
+            for (int splits : new int[] {1, 3}) {
+                if (splits > 1 && kk < 3 * 64) continue;
                 for (int accumulate = 0; accumulate <= 1; accumulate++) {
                     float[] y0 = new float[m * n];
                     if (accumulate == 1) {
@@ -77,14 +80,15 @@ class CudaKernelTest {
                     } else {
                         poison(dy, (long) m * n);
                     }
-                    runner.gemmShapes().launch(k, type.suffix, shape, runner.stream(), dx, dw, dy, m, n, kk, accumulate == 1);
+                    runner.gemmShapes().launch(k, type.suffix, shape, splits, runner.stream(), dx, dw, dy, partials, m, n, kk, accumulate == 1);
                     sync();
                     double[] ref = new double[m * n];
                     for (int i = 0; i < ref.length; i++) ref[i] = product[i] + y0[i];
                     double err = relativeError(floats(dy, m * n), ref);
-                    assertTrue(err < 1e-5, type + " tile " + shape.name() + " " + m + "x" + n + "x" + kk + " accumulate=" + accumulate + ": relative error " + err);
+                    assertTrue(err < 1e-5, type + " tile " + shape.name() + " split " + splits + " " + m + "x" + n + "x" + kk + " accumulate=" + accumulate + ": relative error " + err);
                 }
             }
+            free(partials);
             free(dx, dw, dy);
         }
     }
@@ -184,8 +188,8 @@ class CudaKernelTest {
      * partial kernel and the merge, against softmax attention computed in double per token.
      */
     @ParameterizedTest
-    @ValueSource(ints = {64, 128})
-    void pagedAttentionWithSharedPrefixMatchesReference(int d) {
+    @org.junit.jupiter.params.provider.CsvSource({"64,attn_mma", "128,attn_mma", "64,attn_partial", "128,attn_partial"})
+    void pagedAttentionWithSharedPrefixMatchesReference(int d, String kernel) {
         runner.makeCurrent();
         int heads = d == 64 ? 4 : 32, kvHeads = d == 64 ? 2 : 8, bs = 16, blocks = 160;
         int kvDim = kvHeads * d;
@@ -196,17 +200,20 @@ class CudaKernelTest {
         BlockTable b = BlockTable.of(bs, concat(prefix, range(50, 53)));
         BlockTable c = BlockTable.of(bs, concat(Arrays.copyOf(prefix, 20), range(60, 62))); // shares 20 of the 40
         BlockTable lone = BlockTable.of(bs, range(70, 75));
+        BlockTable lone2 = BlockTable.of(bs, range(75, 80));
         BlockTable prefill = BlockTable.of(bs, range(80, 150));
         StepBatch batch = new StepBatch(256);
         batch.add(0, 700, a, true);
         batch.add(0, 681, b, true);
         batch.add(0, 350, c, true);
         batch.add(0, 79, lone, true);
+        batch.add(0, 37, lone2, true); // ends mid-tile and mid-block
         for (int p = 1000; p < 1100; p++) batch.add(0, p, prefill, p == 1099);
         int n = batch.size();
         short[] qBits = new short[n * heads * d];
         float[] q = random(rnd, qBits.length, 1f, ComputeType.F16, qBits);
-        AttentionPlan plan = new AttentionPlan(heads, kvHeads);
+        boolean mma = kernel.equals("attn_mma");
+        AttentionPlan plan = new AttentionPlan(heads, kvHeads, mma);
         plan.build(batch);
         int[] positions = new int[n];
         for (int t = 0; t < n; t++) positions[t] = batch.position(t);
@@ -217,13 +224,14 @@ class CudaKernelTest {
         CUdeviceptr offsets = upload(Arrays.copyOf(plan.mergeOffsets, n + 1)), recs = upload(Arrays.copyOf(plan.mergeRecs, plan.mergeOffsets[n]));
         CUdeviceptr partO = alloc(4L * plan.recordCount * heads * d), partML = alloc(8L * plan.recordCount * heads), out = alloc(2L * n * heads * d);
         poison(out, (long) n * heads * d / 2);
-        CUdeviceptr probe = alloc(4);
+        CUdeviceptr probe = alloc(8);
         k.launch("attn_smem_bytes_d" + d, runner.stream(), 1, 1, 1, 0, probe);
         sync();
-        int smem = ints(probe, 1)[0];
-        k.allowSharedMemory("attn_partial_d" + d, smem);
+        int smem = ints(probe, 2)[mma ? 1 : 0];
+        k.allowSharedMemory(kernel + "_d" + d, smem);
         float scale = (float) (1 / Math.sqrt(d));
-        k.launch("attn_partial_d" + d, runner.stream(), plan.itemCount, kvHeads, 128, smem,
+        poison(partO, (long) plan.recordCount * heads * d);
+        k.launch(kernel + "_d" + d, runner.stream(), plan.itemCount, kvHeads, 128, smem,
                 dq, dk, dv, items, itemTokens, dpos, blockIds, partO, partML, heads, kvHeads, bs, scale);
         k.launch("attn_merge_f16", runner.stream(), n, 1, 128, 0, partO, partML, offsets, recs, out, heads, d);
         sync();
