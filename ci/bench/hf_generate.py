@@ -291,12 +291,12 @@ def main(argv=None):
         log(f"model: {params / 1e9:.2f} B parameters, attention {report['model']['attn_implementation_used']},"
             f" made in {time.perf_counter() - t0:.1f} s")
         vocab_limit = min(128000, shape["vocab_size"] - 12)
-        # Warm-up at the measured shape (a smaller one left the first measured batch twice as slow
+        # Warm-up: one whole batch as measured (a shorter one left the first measured batch twice as slow
         # on an H100): kernels, cuBLAS handles and heuristics, the allocator's pools.
         t0 = time.perf_counter()
         warm_len = a.nosharing_len
         warm = torch.randint(0, vocab_limit, (min(a.batch, a.prompts), warm_len), device=device)
-        generate(model, warm, 4)
+        generate(model, warm, a.output_tokens)  # the cache grows as in a measured batch
         sync(device)
         log(f"warm-up: {time.perf_counter() - t0:.2f} s")
         for i, kind in enumerate(w for w in a.workloads.split(",") if w):

@@ -277,10 +277,25 @@ __device__ void gemm_nt(const T* __restrict__ X, const T* __restrict__ W, float*
     }
 }
 
-// Y (+)= the sum of `splits` partial products, in order.
+// Y (+)= the sum of `splits` partial products, in order; four floats per thread when n allows.
 extern "C" __global__ void splitk_reduce(const float* __restrict__ partials, float* __restrict__ Y, long long n,
                                          int splits, int accumulate) {
-    for (long long i = blockIdx.x * (long long)blockDim.x + threadIdx.x; i < n; i += (long long)gridDim.x * blockDim.x) {
+    long long stride = (long long)gridDim.x * blockDim.x;
+    if ((n & 3) == 0) {
+        const float4* p4 = (const float4*)partials;
+        float4* y4 = (float4*)Y;
+        long long n4 = n >> 2;
+        for (long long i = blockIdx.x * (long long)blockDim.x + threadIdx.x; i < n4; i += stride) {
+            float4 v = accumulate ? y4[i] : make_float4(0.f, 0.f, 0.f, 0.f);
+            for (int z = 0; z < splits; z++) {
+                float4 q = p4[z * n4 + i];
+                v.x += q.x; v.y += q.y; v.z += q.z; v.w += q.w;
+            }
+            y4[i] = v;
+        }
+        return;
+    }
+    for (long long i = blockIdx.x * (long long)blockDim.x + threadIdx.x; i < n; i += stride) {
         float v = accumulate ? Y[i] : 0.f;
         for (int z = 0; z < splits; z++) v += partials[z * n + i];
         Y[i] = v;
@@ -684,21 +699,59 @@ __device__ void attn_mma(const __half* __restrict__ q, const __half* __restrict_
     }
 }
 
-// Token t's partial records are mergeRecs[mergeOffsets[t] .. mergeOffsets[t+1]).
+// Token t's partial records are mergeRecs[mergeOffsets[t] .. mergeOffsets[t+1]). Each head's
+// record weights exp(m_i - max m) and 1 / sum are computed once into shared memory (up to
+// MERGE_RECS records and MERGE_HEADS heads; more take the slower path that recomputes them per
+// element), then every output element is one pass over its records.
+#define MERGE_RECS 64
+#define MERGE_HEADS 64
+
 template <typename T>
 __device__ void attn_merge(const float* __restrict__ partO, const float* __restrict__ partML,
                            const int* __restrict__ mergeOffsets, const int* __restrict__ mergeRecs,
                            T* __restrict__ out, int heads, int headDim) {
+    __shared__ float weight[MERGE_HEADS * MERGE_RECS];
+    __shared__ float invSum[MERGE_HEADS];
+    __shared__ int recs[MERGE_RECS];
     int t = blockIdx.x;
-    int begin = mergeOffsets[t], end = mergeOffsets[t + 1];
+    int begin = mergeOffsets[t], count = mergeOffsets[t + 1] - begin;
+    T* o = out + (long long)t * heads * headDim;
+    if (count <= MERGE_RECS && heads <= MERGE_HEADS) {
+        for (int i = threadIdx.x; i < count; i += blockDim.x) recs[i] = mergeRecs[begin + i];
+        __syncthreads();
+        for (int h = threadIdx.x; h < heads; h += blockDim.x) {
+            float m = NEG_INF;
+            for (int i = 0; i < count; i++) m = fmaxf(m, partML[((long long)recs[i] * heads + h) * 2]);
+            float l = 0.f;
+            for (int i = 0; i < count; i++) {
+                long long rec = (long long)recs[i] * heads + h;
+                float mi = partML[rec * 2];
+                float w = mi == NEG_INF ? 0.f : expf(mi - m);
+                weight[h * MERGE_RECS + i] = w;
+                l += partML[rec * 2 + 1] * w;
+            }
+            invSum[h] = l > 0.f ? 1.f / l : 0.f;
+        }
+        __syncthreads();
+        for (int e = threadIdx.x; e < heads * headDim; e += blockDim.x) {
+            int h = e / headDim, d = e - h * headDim;
+            const float* w = weight + h * MERGE_RECS;
+            float acc = 0.f;
+            for (int i = 0; i < count; i++) {
+                if (w[i] != 0.f) acc += partO[((long long)recs[i] * heads + h) * headDim + d] * w[i];
+            }
+            o[e] = from_float<T>(acc * invSum[h]);
+        }
+        return;
+    }
     for (int e = threadIdx.x; e < heads * headDim; e += blockDim.x) {
         int h = e / headDim, d = e - h * headDim;
         float m = NEG_INF;
-        for (int i = begin; i < end; i++) m = fmaxf(m, partML[((long long)mergeRecs[i] * heads + h) * 2]);
+        for (int i = 0; i < count; i++) m = fmaxf(m, partML[((long long)mergeRecs[begin + i] * heads + h) * 2]);
         float l = 0.f, acc = 0.f;
         if (m != NEG_INF) {
-            for (int i = begin; i < end; i++) {
-                long long rec = (long long)mergeRecs[i] * heads + h;
+            for (int i = 0; i < count; i++) {
+                long long rec = (long long)mergeRecs[begin + i] * heads + h;
                 float mi = partML[rec * 2];
                 if (mi == NEG_INF) continue;
                 float w = expf(mi - m);
@@ -706,7 +759,7 @@ __device__ void attn_merge(const float* __restrict__ partO, const float* __restr
                 acc += partO[rec * headDim + d] * w;
             }
         }
-        out[(long long)t * heads * headDim + e] = from_float<T>(l > 0.f ? acc / l : 0.f);
+        o[e] = from_float<T>(l > 0.f ? acc / l : 0.f);
     }
 }
 

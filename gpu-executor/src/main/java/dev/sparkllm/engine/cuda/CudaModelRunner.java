@@ -332,7 +332,7 @@ public final class CudaModelRunner implements ModelRunner {
                     q, k, v, positions, slots, invFreq, c.heads(), c.kvHeads(), c.headDim(), interleaved, positionScale);
             kernels.launch(attnKernel, stream, plan.itemCount, c.kvHeads(), 128, attnSharedBytes,
                     q, k, v, items, itemTokens, positions, blockIds, partO, partML, c.heads(), c.kvHeads(), blockSize, scale);
-            kernels.launch("attn_merge_" + t, stream, n, 1, 128, 0, partO, partML, mergeOffsets, mergeRecs, att, c.heads(), c.headDim());
+            kernels.launch("attn_merge_" + t, stream, n, 1, 256, 0, partO, partML, mergeOffsets, mergeRecs, att, c.heads(), c.headDim());
             gemm(att, w.wo(), x, n, dim, qDim, true);
             kernels.launch("rmsnorm_" + t, stream, n, 1, 256, 0, x, w.ffnNorm(), xb, new CUdeviceptr(), dim, eps);
             gemm(xb, w.gateUp(), gateUp, n, 2 * ffn, dim, false);
