@@ -277,6 +277,153 @@ __device__ void gemm_nt(const T* __restrict__ X, const T* __restrict__ W, float*
     }
 }
 
+// The same product on mma.sync directly: ldmatrix loads of the shared-memory tiles (rows padded
+// to 80 bytes, so the 8 rows one ldmatrix phase reads fall in distinct banks), m16n8k16
+// instructions, a 4-stage cp.async pipeline, accumulators stored straight from registers. Warp
+// tile (BM/WM) x (BN/WN) as MI x NI instructions of 16 x 8.
+
+#define MMA_BK 32
+#define MMA_LDS (MMA_BK + 8)
+#define MMA_STAGES 4
+
+template <typename T> struct MmaOp;
+template <> struct MmaOp<__half> {
+    static __device__ __forceinline__ void run(float* d, const unsigned* a, unsigned b0, unsigned b1) {
+        asm volatile("mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32 {%0,%1,%2,%3}, {%4,%5,%6,%7}, {%8,%9}, {%0,%1,%2,%3};\n"
+                     : "+f"(d[0]), "+f"(d[1]), "+f"(d[2]), "+f"(d[3])
+                     : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b0), "r"(b1));
+    }
+};
+template <> struct MmaOp<__nv_bfloat16> {
+    static __device__ __forceinline__ void run(float* d, const unsigned* a, unsigned b0, unsigned b1) {
+        asm volatile("mma.sync.aligned.m16n8k16.row.col.f32.bf16.bf16.f32 {%0,%1,%2,%3}, {%4,%5,%6,%7}, {%8,%9}, {%0,%1,%2,%3};\n"
+                     : "+f"(d[0]), "+f"(d[1]), "+f"(d[2]), "+f"(d[3])
+                     : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b0), "r"(b1));
+    }
+};
+
+__device__ __forceinline__ void ldmatrix_x4(unsigned* r, const void* smemRow) {
+    unsigned s = (unsigned)__cvta_generic_to_shared(smemRow);
+    asm volatile("ldmatrix.sync.aligned.m8n8.x4.shared.b16 {%0,%1,%2,%3}, [%4];\n"
+                 : "=r"(r[0]), "=r"(r[1]), "=r"(r[2]), "=r"(r[3])
+                 : "r"(s));
+}
+
+template <int BM, int BN> struct MmaGemmSmem {
+    static constexpr int BYTES = MMA_STAGES * (BM + BN) * MMA_LDS * 2;
+};
+
+template <typename T, int BM, int BN, int WM, int WN>
+__device__ void gemm_mma(const T* __restrict__ X, const T* __restrict__ W, float* __restrict__ Y,
+                         int M, int N, int K, int accumulate, int kChunk, long long splitStride) {
+    constexpr int THREADS = 32 * WM * WN;
+    constexpr int TM = BM / WM, TN = BN / WN;
+    constexpr int MI = TM / 16, NI = TN / 8;
+    static_assert(NI % 2 == 0, "B fragments load two n-tiles at a time");
+    extern __shared__ __align__(128) unsigned char smem[];
+    T* As = (T*)smem;
+    T* Bs = As + MMA_STAGES * BM * MMA_LDS;
+    int m0 = blockIdx.x * BM, n0 = blockIdx.y * BN;
+    int warp = threadIdx.x >> 5, lane = threadIdx.x & 31;
+    int wm = warp / WN, wn = warp % WN;
+    int kBegin = blockIdx.z * kChunk, kEnd = min(K, kBegin + kChunk);
+    int kTiles = (kEnd - kBegin + MMA_BK - 1) / MMA_BK;
+    Y += blockIdx.z * splitStride;
+
+    float acc[MI][NI][4];
+#pragma unroll
+    for (int i = 0; i < MI; i++)
+#pragma unroll
+        for (int j = 0; j < NI; j++) acc[i][j][0] = acc[i][j][1] = acc[i][j][2] = acc[i][j][3] = 0.f;
+
+    auto load = [&](int stage, int kt) {
+        int k0 = kBegin + kt * MMA_BK;
+#pragma unroll
+        for (int c = threadIdx.x; c < BM * 4; c += THREADS) {
+            int r = c >> 2, kc = (c & 3) * 8;
+            int gr = m0 + r, gk = k0 + kc;
+            bool ok = gr < M && gk < kEnd;
+            cp_async16(As + (stage * BM + r) * MMA_LDS + kc, ok ? X + (long long)gr * K + gk : X, ok);
+        }
+#pragma unroll
+        for (int c = threadIdx.x; c < BN * 4; c += THREADS) {
+            int r = c >> 2, kc = (c & 3) * 8;
+            int gn = n0 + r, gk = k0 + kc;
+            bool ok = gn < N && gk < kEnd;
+            cp_async16(Bs + (stage * BN + r) * MMA_LDS + kc, ok ? W + (long long)gn * K + gk : W, ok);
+        }
+    };
+
+#pragma unroll
+    for (int s = 0; s < MMA_STAGES - 1; s++) {
+        if (s < kTiles) load(s, s);
+        cp_async_commit();
+    }
+    // ldmatrix row addresses: lane l serves row (l & 7) of matrix (l >> 3).
+    int aRow = ((lane >> 3) & 1) * 8 + (lane & 7), aCol = (lane >> 4) * 8;
+    int bRow = (lane >> 4) * 8 + (lane & 7), bCol = ((lane >> 3) & 1) * 8;
+    for (int kt = 0; kt < kTiles; kt++) {
+        cp_async_wait<MMA_STAGES - 2>();
+        __syncthreads();
+        int next = kt + MMA_STAGES - 1;
+        if (next < kTiles) load(next % MMA_STAGES, next);
+        cp_async_commit();
+        int stage = kt % MMA_STAGES;
+        const T* a = As + (stage * BM + wm * TM) * MMA_LDS;
+        const T* b = Bs + (stage * BN + wn * TN) * MMA_LDS;
+#pragma unroll
+        for (int kk = 0; kk < MMA_BK; kk += 16) {
+            unsigned af[MI][4], bf[NI][2];
+#pragma unroll
+            for (int i = 0; i < MI; i++) ldmatrix_x4(af[i], a + (i * 16 + aRow) * MMA_LDS + kk + aCol);
+#pragma unroll
+            for (int j = 0; j < NI; j += 2) {
+                unsigned r[4];
+                ldmatrix_x4(r, b + (j * 8 + bRow) * MMA_LDS + kk + bCol);
+                bf[j][0] = r[0];
+                bf[j][1] = r[1];
+                bf[j + 1][0] = r[2];
+                bf[j + 1][1] = r[3];
+            }
+#pragma unroll
+            for (int i = 0; i < MI; i++)
+#pragma unroll
+                for (int j = 0; j < NI; j++) MmaOp<T>::run(acc[i][j], af[i], bf[j][0], bf[j][1]);
+        }
+    }
+    cp_async_wait<0>();
+    int g = lane >> 2, t = lane & 3;
+#pragma unroll
+    for (int i = 0; i < MI; i++) {
+#pragma unroll
+        for (int half = 0; half < 2; half++) {
+            int gr = m0 + wm * TM + i * 16 + g + 8 * half;
+            if (gr >= M) continue;
+#pragma unroll
+            for (int j = 0; j < NI; j++) {
+                int gc = n0 + wn * TN + j * 8 + 2 * t;
+                long long o = (long long)gr * N + gc;
+                if (gc + 1 < N) {
+                    float2 v = make_float2(acc[i][j][2 * half], acc[i][j][2 * half + 1]);
+                    if (accumulate) {
+                        float2 old = *(float2*)(Y + o);
+                        v.x += old.x;
+                        v.y += old.y;
+                    }
+                    if ((((unsigned long long)(Y + o)) & 7) == 0) {
+                        *(float2*)(Y + o) = v;
+                    } else {
+                        Y[o] = v.x;
+                        Y[o + 1] = v.y;
+                    }
+                } else if (gc < N) {
+                    Y[o] = (accumulate ? Y[o] : 0.f) + acc[i][j][2 * half];
+                }
+            }
+        }
+    }
+}
+
 // Y (+)= the sum of `splits` partial products, in order; four floats per thread when n allows.
 extern "C" __global__ void splitk_reduce(const float* __restrict__ partials, float* __restrict__ Y, long long n,
                                          int splits, int accumulate) {
@@ -966,10 +1113,25 @@ FOR_TYPE(bf16, __nv_bfloat16)
 GEMM_SHAPES(GEMM_VARIANT, f16, __half)
 GEMM_SHAPES(GEMM_VARIANT, bf16, __nv_bfloat16)
 
+// gemm_<type>_mma_<BM>x<BN>_<WM>x<WN>: the mma.sync kernel, after the wmma ones in gemm_smem_bytes.
+#define GEMM_MMA_VARIANT(SUFFIX, T, BM, BN, WM, WN)                                                              \
+    extern "C" __global__ void __launch_bounds__(32 * WM * WN) gemm_##SUFFIX##_mma_##BM##x##BN##_##WM##x##WN(     \
+        const T* X, const T* W, float* Y, int M, int N, int K, int accumulate, int kChunk, long long splitStride) { \
+        gemm_mma<T, BM, BN, WM, WN>(X, W, Y, M, N, K, accumulate, kChunk, splitStride);                             \
+    }
+#define GEMM_MMA_SHAPES(X, SUFFIX, T) \
+    X(SUFFIX, T, 128, 128, 2, 4)      \
+    X(SUFFIX, T, 128, 256, 2, 4)      \
+    X(SUFFIX, T, 64, 128, 2, 2)
+GEMM_MMA_SHAPES(GEMM_MMA_VARIANT, f16, __half)
+GEMM_MMA_SHAPES(GEMM_MMA_VARIANT, bf16, __nv_bfloat16)
+
 #define GEMM_SMEM(SUFFIX, T, BM, BN, BK, WM, WN) out[i++] = GemmSmem<BM, BN, BK>::BYTES;
+#define GEMM_MMA_SMEM(SUFFIX, T, BM, BN, WM, WN) out[i++] = MmaGemmSmem<BM, BN>::BYTES;
 extern "C" __global__ void gemm_smem_bytes(int* out) {
     int i = 0;
     GEMM_SHAPES(GEMM_SMEM, f16, __half)
+    GEMM_MMA_SHAPES(GEMM_MMA_SMEM, f16, __half)
 }
 
 #define FOR_HEAD_DIM(D)                                                                                      \

@@ -22,19 +22,25 @@ import java.util.Map;
  * {@code -Dsparkllm.cuda.gemm=128x128_2x2_k64} forces one tile shape.
  */
 final class GemmShapes {
-    /** One compiled shape: block tile BM x BN, k step BK, over WM x WN warps. */
-    record Shape(int bm, int bn, int bk, int wm, int wn, int sharedBytes) {
-        String name() { return bm + "x" + bn + "_" + wm + "x" + wn + "_k" + bk; }
+    /**
+     * One compiled shape: block tile BM x BN, k step BK, over WM x WN warps; {@code mma} for the
+     * kernel on mma.sync and ldmatrix, else the one on the wmma API.
+     */
+    record Shape(boolean mma, int bm, int bn, int bk, int wm, int wn, int sharedBytes) {
+        String name() {
+            return mma ? "mma_" + bm + "x" + bn + "_" + wm + "x" + wn : bm + "x" + bn + "_" + wm + "x" + wn + "_k" + bk;
+        }
         int threads() { return 32 * wm * wn; }
     }
 
     /** How a product runs: its tile shape and its split along K. */
     record Plan(Shape shape, int splits, int kChunk) {}
 
-    /** The order of GEMM_SHAPES in kernels.cu. */
+    /** The order of GEMM_SHAPES, then GEMM_MMA_SHAPES, in kernels.cu: mma (1 or 0), BM, BN, BK, WM, WN. */
     private static final int[][] COMPILED = {
-            {128, 64, 32, 2, 2}, {64, 64, 32, 2, 2}, {128, 128, 32, 2, 2},
-            {128, 64, 64, 2, 2}, {64, 64, 64, 2, 2}, {128, 128, 64, 2, 2}, {256, 128, 32, 4, 2}};
+            {0, 128, 64, 32, 2, 2}, {0, 64, 64, 32, 2, 2}, {0, 128, 128, 32, 2, 2},
+            {0, 128, 64, 64, 2, 2}, {0, 64, 64, 64, 2, 2}, {0, 128, 128, 64, 2, 2}, {0, 256, 128, 32, 4, 2},
+            {1, 128, 128, 32, 2, 4}, {1, 128, 256, 32, 2, 4}, {1, 64, 128, 32, 2, 2}};
     static final int MAX_SPLITS = 4;
 
     final List<Shape> shapes;
@@ -56,7 +62,7 @@ final class GemmShapes {
         List<Shape> list = new ArrayList<>();
         for (int i = 0; i < COMPILED.length; i++) {
             int[] c = COMPILED[i];
-            list.add(new Shape(c[0], c[1], c[2], c[3], c[4], bytes[i]));
+            list.add(new Shape(c[0] == 1, c[1], c[2], c[3], c[4], c[5], bytes[i]));
         }
         shapes = List.copyOf(list);
         for (String type : new String[] {"f16", "bf16"}) {
