@@ -5,6 +5,7 @@ nvidia-cuda-nvrtc-cu12), into what the jar carries:
   kernels.ptx          PTX for compute_80: the driver JIT-compiles it for any newer GPU.
   kernels.sm_80.cubin  machine code for Ampere (A100).
   kernels.sm_90.cubin  machine code for Hopper (H100, H200).
+  kernels.sm_90a.cubin the same plus the kernels on Hopper-only instructions (wgmma); tried first there.
 
 NVRTC rather than nvcc: PyPI's CUDA 12 compiler wheel carries only ptxas, while NVRTC 12 compiles
 CUDA C++ to PTX and cubin by itself. A CUDA 12 toolchain makes PTX that CUDA 12 and 13 drivers
@@ -21,7 +22,7 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 SOURCES = ["kernels.cu"]
 TARGETS = [("kernels.ptx", "compute_80", "ptx"), ("kernels.sm_80.cubin", "sm_80", "cubin"),
-           ("kernels.sm_90.cubin", "sm_90", "cubin")]
+           ("kernels.sm_90.cubin", "sm_90", "cubin"), ("kernels.sm_90a.cubin", "sm_90a", "cubin")]
 
 
 def find_nvrtc():

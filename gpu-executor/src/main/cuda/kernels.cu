@@ -1069,6 +1069,134 @@ extern "C" __global__ void sample_rows(const float* __restrict__ logits, int voc
     if (threadIdx.x == 0) out[blockIdx.x] = picked != 0x7fffffff ? picked : lastAny;
 }
 
+
+// ---------------------------------------------------------------------------------------------
+// Hopper (sm_90a only): the matrix product on warpgroup MMA (wgmma), the H100's full-rate
+// tensor-core path. A block of 2 warpgroups computes 128 x 128 outputs, each warpgroup 64 rows,
+// in k steps of 64 (four m64n128k16 instructions). Tiles come through a 3-stage cp.async pipeline
+// into shared memory laid out as wgmma's 128-byte swizzle wants it: row r of a tile is 128 bytes
+// (64 values), its 16-byte chunk c stored at chunk c ^ (r % 8); the descriptors say so. Compiled
+// only into the sm_90a cubin; the host checks it against the other kernels before using it.
+#if defined(__CUDA_ARCH_FEAT_SM90_ALL)
+#define WG_BM 128
+#define WG_BN 128
+#define WG_BK 64
+#define WG_STAGES 3
+#define WG_TILE_BYTES (128 * 128)
+
+struct bf16_t {};
+struct f16_t {};
+template <typename K> struct WgMma;
+template <> struct WgMma<bf16_t> {
+    static __device__ __forceinline__ void run(float* d, unsigned long long a, unsigned long long b) {
+        asm volatile("{\n.reg .pred p;\nsetp.ne.b32 p, %66, 0;\n"
+                     "wgmma.mma_async.sync.aligned.m64n128k16.f32.bf16.bf16 "
+                     "{%0, %1, %2, %3, %4, %5, %6, %7, %8, %9, %10, %11, %12, %13, %14, %15, %16, %17, %18, %19, %20, %21, %22, %23, %24, %25, %26, %27, %28, %29, %30, %31, %32, %33, %34, %35, %36, %37, %38, %39, %40, %41, %42, %43, %44, %45, %46, %47, %48, %49, %50, %51, %52, %53, %54, %55, %56, %57, %58, %59, %60, %61, %62, %63}, %64, %65, p, 1, 1, 0, 0;\n}\n"
+                     : "+f"(d[0]), "+f"(d[1]), "+f"(d[2]), "+f"(d[3]), "+f"(d[4]), "+f"(d[5]), "+f"(d[6]), "+f"(d[7]), "+f"(d[8]), "+f"(d[9]), "+f"(d[10]), "+f"(d[11]), "+f"(d[12]), "+f"(d[13]), "+f"(d[14]), "+f"(d[15]), "+f"(d[16]), "+f"(d[17]), "+f"(d[18]), "+f"(d[19]), "+f"(d[20]), "+f"(d[21]), "+f"(d[22]), "+f"(d[23]), "+f"(d[24]), "+f"(d[25]), "+f"(d[26]), "+f"(d[27]), "+f"(d[28]), "+f"(d[29]), "+f"(d[30]), "+f"(d[31]), "+f"(d[32]), "+f"(d[33]), "+f"(d[34]), "+f"(d[35]), "+f"(d[36]), "+f"(d[37]), "+f"(d[38]), "+f"(d[39]), "+f"(d[40]), "+f"(d[41]), "+f"(d[42]), "+f"(d[43]), "+f"(d[44]), "+f"(d[45]), "+f"(d[46]), "+f"(d[47]), "+f"(d[48]), "+f"(d[49]), "+f"(d[50]), "+f"(d[51]), "+f"(d[52]), "+f"(d[53]), "+f"(d[54]), "+f"(d[55]), "+f"(d[56]), "+f"(d[57]), "+f"(d[58]), "+f"(d[59]), "+f"(d[60]), "+f"(d[61]), "+f"(d[62]), "+f"(d[63])
+                     : "l"(a), "l"(b), "r"(1));
+    }
+};
+template <> struct WgMma<f16_t> {
+    static __device__ __forceinline__ void run(float* d, unsigned long long a, unsigned long long b) {
+        asm volatile("{\n.reg .pred p;\nsetp.ne.b32 p, %66, 0;\n"
+                     "wgmma.mma_async.sync.aligned.m64n128k16.f32.f16.f16 "
+                     "{%0, %1, %2, %3, %4, %5, %6, %7, %8, %9, %10, %11, %12, %13, %14, %15, %16, %17, %18, %19, %20, %21, %22, %23, %24, %25, %26, %27, %28, %29, %30, %31, %32, %33, %34, %35, %36, %37, %38, %39, %40, %41, %42, %43, %44, %45, %46, %47, %48, %49, %50, %51, %52, %53, %54, %55, %56, %57, %58, %59, %60, %61, %62, %63}, %64, %65, p, 1, 1, 0, 0;\n}\n"
+                     : "+f"(d[0]), "+f"(d[1]), "+f"(d[2]), "+f"(d[3]), "+f"(d[4]), "+f"(d[5]), "+f"(d[6]), "+f"(d[7]), "+f"(d[8]), "+f"(d[9]), "+f"(d[10]), "+f"(d[11]), "+f"(d[12]), "+f"(d[13]), "+f"(d[14]), "+f"(d[15]), "+f"(d[16]), "+f"(d[17]), "+f"(d[18]), "+f"(d[19]), "+f"(d[20]), "+f"(d[21]), "+f"(d[22]), "+f"(d[23]), "+f"(d[24]), "+f"(d[25]), "+f"(d[26]), "+f"(d[27]), "+f"(d[28]), "+f"(d[29]), "+f"(d[30]), "+f"(d[31]), "+f"(d[32]), "+f"(d[33]), "+f"(d[34]), "+f"(d[35]), "+f"(d[36]), "+f"(d[37]), "+f"(d[38]), "+f"(d[39]), "+f"(d[40]), "+f"(d[41]), "+f"(d[42]), "+f"(d[43]), "+f"(d[44]), "+f"(d[45]), "+f"(d[46]), "+f"(d[47]), "+f"(d[48]), "+f"(d[49]), "+f"(d[50]), "+f"(d[51]), "+f"(d[52]), "+f"(d[53]), "+f"(d[54]), "+f"(d[55]), "+f"(d[56]), "+f"(d[57]), "+f"(d[58]), "+f"(d[59]), "+f"(d[60]), "+f"(d[61]), "+f"(d[62]), "+f"(d[63])
+                     : "l"(a), "l"(b), "r"(1));
+    }
+};
+
+template <typename T> struct WgKind;
+template <> struct WgKind<__nv_bfloat16> { typedef bf16_t type; };
+template <> struct WgKind<__half> { typedef f16_t type; };
+
+// Shared-memory matrix descriptor: start address, leading offset 16 B (unused with this swizzle),
+// stride 1024 B between 8-row groups, 128-byte swizzle.
+__device__ __forceinline__ unsigned long long wg_desc(const void* p) {
+    unsigned long long addr = (unsigned)__cvta_generic_to_shared(p);
+    return ((addr & 0x3FFFF) >> 4) | (1ull << 16) | ((unsigned long long)(1024 >> 4) << 32) | (1ull << 62);
+}
+
+template <typename T>
+__device__ void gemm_wg(const T* __restrict__ X, const T* __restrict__ W, float* __restrict__ Y,
+                        int M, int N, int K, int accumulate, int kChunk, long long splitStride) {
+    extern __shared__ __align__(1024) unsigned char smem_raw[];
+    // The swizzle pattern repeats every 1024 bytes: align the tiles to that.
+    unsigned char* smem = (unsigned char*)(((unsigned long long)smem_raw + 1023) & ~1023ull);
+    int m0 = blockIdx.x * WG_BM, n0 = blockIdx.y * WG_BN;
+    int kBegin = blockIdx.z * kChunk, kEnd = min(K, kBegin + kChunk);
+    int kTiles = (kEnd - kBegin + WG_BK - 1) / WG_BK;
+    Y += blockIdx.z * splitStride;
+    int tid = threadIdx.x, wg = tid >> 7;
+
+    auto load = [&](int stage, int kt) {
+        unsigned char* a = smem + stage * 2 * WG_TILE_BYTES;
+        unsigned char* b = a + WG_TILE_BYTES;
+        int k0 = kBegin + kt * WG_BK;
+#pragma unroll
+        for (int c = tid; c < 128 * 8; c += 256) {
+            int r = c >> 3, ch = c & 7;
+            int gk = k0 + ch * 8;
+            int off = r * 128 + ((ch ^ (r & 7)) << 4);
+            bool okA = m0 + r < M && gk < kEnd;
+            cp_async16(a + off, okA ? X + (long long)(m0 + r) * K + gk : X, okA);
+            bool okB = n0 + r < N && gk < kEnd;
+            cp_async16(b + off, okB ? W + (long long)(n0 + r) * K + gk : W, okB);
+        }
+    };
+
+    float d[64];
+#pragma unroll
+    for (int i = 0; i < 64; i++) d[i] = 0.f;
+#pragma unroll
+    for (int s = 0; s < WG_STAGES - 1; s++) {
+        if (s < kTiles) load(s, s);
+        cp_async_commit();
+    }
+    for (int kt = 0; kt < kTiles; kt++) {
+        cp_async_wait<WG_STAGES - 2>();
+        asm volatile("fence.proxy.async.shared::cta;\n" ::: "memory"); // cp.async writes, then tensor-core reads
+        __syncthreads();
+        int next = kt + WG_STAGES - 1;
+        if (next < kTiles) load(next % WG_STAGES, next);
+        cp_async_commit();
+        const unsigned char* a = smem + (kt % WG_STAGES) * 2 * WG_TILE_BYTES + wg * 64 * 128;
+        const unsigned char* b = smem + (kt % WG_STAGES) * 2 * WG_TILE_BYTES + WG_TILE_BYTES;
+        asm volatile("wgmma.fence.sync.aligned;\n" ::: "memory");
+#pragma unroll
+        for (int kk = 0; kk < 4; kk++) {
+            WgMma<typename WgKind<T>::type>::run(d, wg_desc(a + kk * 32), wg_desc(b + kk * 32));
+        }
+        asm volatile("wgmma.commit_group.sync.aligned;\n" ::: "memory");
+        asm volatile("wgmma.wait_group.sync.aligned 0;\n" ::: "memory");
+    }
+    cp_async_wait<0>();
+    int lane = tid & 31, w = (tid >> 5) & 3, g = lane >> 2, t = lane & 3;
+#pragma unroll
+    for (int half = 0; half < 2; half++) {
+        int gr = m0 + wg * 64 + w * 16 + g + 8 * half;
+        if (gr >= M) continue;
+#pragma unroll
+        for (int j = 0; j < 16; j++) {
+            int gc = n0 + j * 8 + 2 * t;
+            long long o = (long long)gr * N + gc;
+            float v0 = d[4 * j + 2 * half], v1 = d[4 * j + 2 * half + 1];
+            if (gc < N) Y[o] = (accumulate ? Y[o] : 0.f) + v0;
+            if (gc + 1 < N) Y[o + 1] = (accumulate ? Y[o + 1] : 0.f) + v1;
+        }
+    }
+}
+
+extern "C" __global__ void __launch_bounds__(256) gemm_bf16_wg_128x128(const __nv_bfloat16* X, const __nv_bfloat16* W, float* Y,
+        int M, int N, int K, int accumulate, int kChunk, long long splitStride) {
+    gemm_wg<__nv_bfloat16>(X, W, Y, M, N, K, accumulate, kChunk, splitStride);
+}
+extern "C" __global__ void __launch_bounds__(256) gemm_f16_wg_128x128(const __half* X, const __half* W, float* Y,
+        int M, int N, int K, int accumulate, int kChunk, long long splitStride) {
+    gemm_wg<__half>(X, W, Y, M, N, K, accumulate, kChunk, splitStride);
+}
+#endif
+
 // ---------------------------------------------------------------------------------------------
 // Entry points for each compute type.
 

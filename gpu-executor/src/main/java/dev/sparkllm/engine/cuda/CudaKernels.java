@@ -31,6 +31,12 @@ final class CudaKernels {
     CudaKernels(int ccMajor, int ccMinor) {
         String cubin = "kernels.sm_" + ccMajor + ccMinor + ".cubin";
         byte[] image = read(cubin);
+        // Hopper first tries the image that also has its wgmma kernels (sm_90a runs only on 9.0 parts).
+        byte[] hopper = ccMajor == 9 && ccMinor == 0 ? read("kernels.sm_90a.cubin") : null;
+        if (hopper != null && tryLoad(hopper)) {
+            loaded = "kernels.sm_90a.cubin";
+            return;
+        }
         if (image != null) {
             loaded = cubin;
         } else {
@@ -41,6 +47,19 @@ final class CudaKernels {
         }
         JCudaDriver.cuModuleLoadData(module, image);
     }
+
+    private boolean tryLoad(byte[] image) {
+        try {
+            JCudaDriver.cuModuleLoadData(module, image);
+            return true;
+        } catch (RuntimeException e) {
+            System.err.println("sparkllm: the sm_90a kernels did not load (" + e.getMessage() + "); using sm_90");
+            return false;
+        }
+    }
+
+    /** Whether the loaded image has the Hopper-only (wgmma) kernels. */
+    boolean hopperKernels() { return loaded.equals("kernels.sm_90a.cubin"); }
 
     static boolean packaged() {
         return CudaKernels.class.getResource(DIR + "kernels.ptx") != null;

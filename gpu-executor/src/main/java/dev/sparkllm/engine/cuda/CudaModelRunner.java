@@ -93,7 +93,7 @@ public final class CudaModelRunner implements ModelRunner {
         this.t = weights.type.suffix;
         int[] sms = new int[1];
         JCudaDriver.cuDeviceGetAttribute(sms, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT, device);
-        this.gemmShapes = new GemmShapes(kernels, stream, sms[0]);
+        this.gemmShapes = new GemmShapes(kernels, stream, sms[0], device);
         // attn_mma (registers, cp.async pipeline) unless -Dsparkllm.cuda.attention=wmma picks the first version.
         boolean mma = !"wmma".equals(System.getProperty("sparkllm.cuda.attention"));
         this.plan = new AttentionPlan(config.heads(), config.kvHeads(), mma);

@@ -23,15 +23,24 @@ import java.util.Map;
  */
 final class GemmShapes {
     /**
-     * One compiled shape: block tile BM x BN, k step BK, over WM x WN warps; {@code mma} for the
-     * kernel on mma.sync and ldmatrix, else the one on the wmma API.
+     * One compiled shape: block tile BM x BN, k step BK, over WM x WN warps, of the kernel on the
+     * wmma API ({@link #WMMA}), on mma.sync and ldmatrix ({@link #MMA}) or on Hopper's wgmma
+     * ({@link #WGMMA}, sm_90a only).
      */
-    record Shape(boolean mma, int bm, int bn, int bk, int wm, int wn, int sharedBytes) {
+    record Shape(int kind, int bm, int bn, int bk, int wm, int wn, int sharedBytes) {
         String name() {
-            return mma ? "mma_" + bm + "x" + bn + "_" + wm + "x" + wn : bm + "x" + bn + "_" + wm + "x" + wn + "_k" + bk;
+            return switch (kind) {
+                case MMA -> "mma_" + bm + "x" + bn + "_" + wm + "x" + wn;
+                case WGMMA -> "wg_" + bm + "x" + bn;
+                default -> bm + "x" + bn + "_" + wm + "x" + wn + "_k" + bk;
+            };
         }
         int threads() { return 32 * wm * wn; }
     }
+
+    static final int WMMA = 0, MMA = 1, WGMMA = 2;
+    /** gemm_wg's dynamic shared memory: 3 stages of two 16 KiB tiles, plus 1 KiB to align them to the swizzle's period. */
+    private static final int WGMMA_SHARED_BYTES = 3 * 2 * 16384 + 1024;
 
     /** How a product runs: its tile shape and its split along K. */
     record Plan(Shape shape, int splits, int kChunk) {}
@@ -48,7 +57,7 @@ final class GemmShapes {
     private final Shape forced;
     private final Map<Long, Shape> tuned = new HashMap<>();
 
-    GemmShapes(CudaKernels kernels, CUstream stream, int multiprocessors) {
+    GemmShapes(CudaKernels kernels, CUstream stream, int multiprocessors, jcuda.driver.CUdevice device) {
         CUdeviceptr out = new CUdeviceptr();
         JCudaDriver.cuMemAlloc(out, 4L * COMPILED.length);
         int[] bytes = new int[COMPILED.length];
@@ -62,16 +71,104 @@ final class GemmShapes {
         List<Shape> list = new ArrayList<>();
         for (int i = 0; i < COMPILED.length; i++) {
             int[] c = COMPILED[i];
-            list.add(new Shape(c[0] == 1, c[1], c[2], c[3], c[4], c[5], bytes[i]));
+            list.add(new Shape(c[0], c[1], c[2], c[3], c[4], c[5], bytes[i]));
         }
-        shapes = List.copyOf(list);
         for (String type : new String[] {"f16", "bf16"}) {
-            for (Shape s : shapes) kernels.allowSharedMemory(kernel(type, s), s.sharedBytes());
+            for (Shape s : list) kernels.allowSharedMemory(kernel(type, s), s.sharedBytes());
         }
         this.multiprocessors = multiprocessors;
+        if (kernels.hopperKernels()) {
+            Shape wg = new Shape(WGMMA, 128, 128, 64, 4, 2, WGMMA_SHARED_BYTES);
+            String problem = verifiedApart(device, wg, list.get(0));
+            if (problem == null) {
+                for (String type : new String[] {"f16", "bf16"}) kernels.allowSharedMemory(kernel(type, wg), wg.sharedBytes());
+                list.add(wg);
+            } else {
+                System.err.println("sparkllm: the wgmma matrix product is disabled: " + problem);
+            }
+        }
+        shapes = List.copyOf(list);
         String want = System.getProperty("sparkllm.cuda.gemm");
         this.forced = want == null ? null : shapes.stream().filter(s -> s.name().equals(want)).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("sparkllm.cuda.gemm=" + want + " is not one of " + shapes.stream().map(Shape::name).toList()));
+    }
+
+    /**
+     * The self-check of {@code candidate} in a context of its own, so that a kernel fault (which
+     * would poison the context it happens in) cannot harm the engine's; null when it passed.
+     */
+    private String verifiedApart(jcuda.driver.CUdevice device, Shape candidate, Shape reference) {
+        jcuda.driver.CUcontext current = new jcuda.driver.CUcontext();
+        JCudaDriver.cuCtxGetCurrent(current);
+        jcuda.driver.CUcontext probe = new jcuda.driver.CUcontext();
+        try {
+            JCudaDriver.cuCtxCreate(probe, 0, device);
+            CudaKernels k = new CudaKernels(9, 0);
+            if (!k.hopperKernels()) return "the sm_90a image did not load";
+            CUstream s = new CUstream();
+            JCudaDriver.cuStreamCreate(s, 0);
+            String problem = null;
+            for (String type : new String[] {"f16", "bf16"}) {
+                k.allowSharedMemory(kernel(type, candidate), candidate.sharedBytes());
+                k.allowSharedMemory(kernel(type, reference), reference.sharedBytes());
+                if (problem == null) problem = selfCheck(k, s, type, candidate, reference);
+            }
+            return problem;
+        } catch (RuntimeException e) {
+            return e.getMessage();
+        } finally {
+            try {
+                JCudaDriver.cuCtxDestroy(probe);
+            } catch (RuntimeException ignored) {
+                // a context that faulted may refuse a clean destroy; the engine's is untouched
+            }
+            JCudaDriver.cuCtxSetCurrent(current);
+        }
+    }
+
+    /**
+     * Runs {@code candidate} against {@code reference} (a verified kernel) on random inputs whose
+     * sizes are not multiples of the tiles, whole and split along K; null when they agree.
+     */
+    private String selfCheck(CudaKernels kernels, CUstream stream, String type, Shape candidate, Shape reference) {
+        int m = 200, n = 328, k = 1096;
+        CUdeviceptr x = new CUdeviceptr(), w = new CUdeviceptr(), y1 = new CUdeviceptr(), y2 = new CUdeviceptr(), parts = new CUdeviceptr();
+        JCudaDriver.cuMemAlloc(x, 2L * m * k);
+        JCudaDriver.cuMemAlloc(w, 2L * n * k);
+        JCudaDriver.cuMemAlloc(y1, 4L * m * n);
+        JCudaDriver.cuMemAlloc(y2, 4L * m * n);
+        JCudaDriver.cuMemAlloc(parts, 4L * 3 * m * n);
+        try {
+            kernels.launch("fill_random_" + type, stream, 256, 1, 256, 0, x, (long) m * k, 11L, 1f);
+            kernels.launch("fill_random_" + type, stream, 256, 1, 256, 0, w, (long) n * k, 12L, 1f);
+            launch(kernels, type, reference, 1, stream, x, w, y1, parts, m, n, k, false);
+            float[] ref = new float[m * n], got = new float[m * n];
+            JCudaDriver.cuStreamSynchronize(stream);
+            JCudaDriver.cuMemcpyDtoH(Pointer.to(ref), y1, 4L * ref.length);
+            for (int splits : new int[] {1, 3}) {
+                JCudaDriver.cuMemsetD32(y2, 0x7fc00001, (long) m * n);
+                launch(kernels, type, candidate, splits, stream, x, w, y2, parts, m, n, k, false);
+                JCudaDriver.cuStreamSynchronize(stream);
+                JCudaDriver.cuMemcpyDtoH(Pointer.to(got), y2, 4L * got.length);
+                double num = 0, den = 0;
+                for (int i = 0; i < ref.length; i++) {
+                    double dlt = got[i] - ref[i];
+                    num += dlt * dlt;
+                    den += (double) ref[i] * ref[i];
+                }
+                double err = Math.sqrt(num / den);
+                if (!(err < 1e-4)) return type + " " + m + "x" + n + "x" + k + " split " + splits + ": relative error " + err + " against " + reference.name();
+            }
+            return null;
+        } catch (RuntimeException e) {
+            return type + ": " + e.getMessage();
+        } finally {
+            JCudaDriver.cuMemFree(x);
+            JCudaDriver.cuMemFree(w);
+            JCudaDriver.cuMemFree(y1);
+            JCudaDriver.cuMemFree(y2);
+            JCudaDriver.cuMemFree(parts);
+        }
     }
 
     static String kernel(String type, Shape s) {
