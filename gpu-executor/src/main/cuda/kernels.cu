@@ -1153,13 +1153,12 @@ __device__ void gemm_wg(const T* __restrict__ X, const T* __restrict__ W, float*
         if (s < kTiles) load(s, s);
         cp_async_commit();
     }
+    // Tile kt's instructions are issued before waiting for tile kt-1's, so the tensor cores always
+    // have the next group queued; tile kt-1's stage is refilled only once every warpgroup is done with it.
     for (int kt = 0; kt < kTiles; kt++) {
         cp_async_wait<WG_STAGES - 2>();
         asm volatile("fence.proxy.async.shared::cta;\n" ::: "memory"); // cp.async writes, then tensor-core reads
         __syncthreads();
-        int next = kt + WG_STAGES - 1;
-        if (next < kTiles) load(next % WG_STAGES, next);
-        cp_async_commit();
         const unsigned char* a = smem + (kt % WG_STAGES) * 2 * WG_TILE_BYTES + wg * 64 * 128;
         const unsigned char* b = smem + (kt % WG_STAGES) * 2 * WG_TILE_BYTES + WG_TILE_BYTES;
         asm volatile("wgmma.fence.sync.aligned;\n" ::: "memory");
@@ -1168,8 +1167,13 @@ __device__ void gemm_wg(const T* __restrict__ X, const T* __restrict__ W, float*
             WgMma<typename WgKind<T>::type>::run(d, wg_desc(a + kk * 32), wg_desc(b + kk * 32));
         }
         asm volatile("wgmma.commit_group.sync.aligned;\n" ::: "memory");
-        asm volatile("wgmma.wait_group.sync.aligned 0;\n" ::: "memory");
+        asm volatile("wgmma.wait_group.sync.aligned 1;\n" ::: "memory");
+        __syncthreads(); // every warpgroup's tile kt-1 instructions are done: its stage may be refilled
+        int next = kt + WG_STAGES - 1;
+        if (next < kTiles) load(next % WG_STAGES, next);
+        cp_async_commit();
     }
+    asm volatile("wgmma.wait_group.sync.aligned 0;\n" ::: "memory");
     cp_async_wait<0>();
     int lane = tid & 31, w = (tid >> 5) & 3, g = lane >> 2, t = lane & 3;
 #pragma unroll
