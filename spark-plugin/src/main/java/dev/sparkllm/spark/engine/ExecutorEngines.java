@@ -3,6 +3,7 @@ package dev.sparkllm.spark.engine;
 import dev.sparkllm.engine.cpu.Parallel;
 import dev.sparkllm.engine.model.LoadedModel;
 import dev.sparkllm.engine.model.ModelLoader;
+import dev.sparkllm.engine.cuda.CudaAvailability;
 import dev.sparkllm.engine.cuda.CudaSettings;
 import dev.sparkllm.engine.cuda.GpuMemoryBudget;
 import dev.sparkllm.engine.runtime.Backends;
@@ -37,6 +38,8 @@ public final class ExecutorEngines {
   /** The GPU when Spark assigns none (local mode): an ordinal. */
   public static final String GPU_ORDINAL = "spark.llm.gpu.ordinal";
   static final String RAPIDS_PLUGIN = "com.nvidia.spark.SQLPlugin";
+  /** maxStepTokens when the engine runs on a GPU and the setting is not given: prefill steps big enough to fill it. */
+  static final int GPU_MAX_STEP_TOKENS = 2048;
   static final String RAPIDS_ALLOC_FRACTION = "spark.rapids.memory.gpu.allocFraction";
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ExecutorEngines.class);
   private static String assignedGpu;
@@ -87,8 +90,11 @@ public final class ExecutorEngines {
       if (conf.contains(THREADS)) {
         Parallel.setThreads(conf.getInt(THREADS, 1));
       }
+      CudaSettings cuda = cudaSettings(conf, assignedGpu);
+      boolean gpu = !"cpu".equalsIgnoreCase(conf.get(BACKEND, "auto").trim())
+          && CudaAvailability.probe(cuda.ordinal()).available();
       EngineOptions options = new EngineOptions(conf.getInt(MAX_SEQUENCES, EngineOptions.DEFAULT.maxSequences()),
-          conf.getInt(MAX_STEP_TOKENS, EngineOptions.DEFAULT.maxStepTokens()),
+          conf.getInt(MAX_STEP_TOKENS, gpu ? GPU_MAX_STEP_TOKENS : EngineOptions.DEFAULT.maxStepTokens()),
           conf.getInt(MAX_CONTEXT, EngineOptions.DEFAULT.maxContext()))
           .withPrefixSharing(conf.getBoolean(PREFIX_SHARING, true));
       if (conf.contains(KV_CACHE_MIB)) {
@@ -96,8 +102,7 @@ public final class ExecutorEngines {
       }
       LoadedModel model = ModelLoader.load(path);
       try {
-        InferenceEngine engine = Backends.open(model, options, conf.get(BACKEND, "auto"),
-            cudaSettings(conf, assignedGpu), LOG::info);
+        InferenceEngine engine = Backends.open(model, options, conf.get(BACKEND, "auto"), cuda, LOG::info);
         return new SharedEngine(name, model, engine);
       } catch (RuntimeException e) {
         model.close();
