@@ -16,7 +16,6 @@ import dev.sparkllm.engine.runtime.InferenceEngine;
 import dev.sparkllm.engine.sampling.SamplingParams;
 import dev.sparkllm.engine.tensor.GgmlType;
 import dev.sparkllm.engine.tensor.WeightTensor;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.nio.ByteBuffer;
@@ -41,8 +40,9 @@ class CudaForwardTest {
     private static final ModelConfig TINY = new ModelConfig("llama", 512, 256, 512, 2, 4, 2, 64, 1024, 1e-5f, 10000f,
             RopeStyle.INTERLEAVED, null, 1f);
 
-    @BeforeAll
-    static void gpu() {
+    /** Per test, so every test is reported skipped with the reason (or failed where a GPU is required). */
+    @org.junit.jupiter.api.BeforeEach
+    void gpu() {
         requireGpu();
     }
 
