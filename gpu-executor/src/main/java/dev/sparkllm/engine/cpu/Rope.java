@@ -18,12 +18,7 @@ final class Rope {
         headDim = c.headDim();
         style = c.ropeStyle();
         positionScale = 1f / c.ropeLinearScale();
-        invFreq = new double[headDim / 2];
-        for (int i = 0; i < invFreq.length; i++) {
-            double f = Math.pow(c.ropeTheta(), -2.0 * i / headDim);
-            if (c.ropeFreqFactors() != null) f /= c.ropeFreqFactors()[i];
-            invFreq[i] = f;
-        }
+        invFreq = c.ropeInverseFrequencies();
     }
 
     /** Rotates {@code heads} consecutive heads starting at {@code offset} for {@code position}. */

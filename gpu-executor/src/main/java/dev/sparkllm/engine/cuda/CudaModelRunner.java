@@ -115,9 +115,11 @@ public final class CudaModelRunner implements ModelRunner {
         params = arena.take(4L * 5 * rows, "sampling parameters");
         partO = arena.take(4L * maxRecords * config.heads() * config.headDim(), "attention partial outputs");
         partML = arena.take(8L * maxRecords * config.heads(), "attention partial maxima and sums");
-        long partialFloats = Math.max(1, Math.max(Math.max(gemmShapes.partialFloats(n, qDim + 2 * kvDim, dim), gemmShapes.partialFloats(n, dim, qDim)),
-                Math.max(Math.max(gemmShapes.partialFloats(n, 2 * ffn, dim), gemmShapes.partialFloats(n, dim, ffn)),
-                        gemmShapes.partialFloats(rows, config.vocabSize(), dim))));
+        // The largest split-K partials of the step's five products (q/k/v, output, gate/up, down, logits).
+        long partialFloats = java.util.stream.LongStream.of(1,
+                gemmShapes.partialFloats(n, qDim + 2 * kvDim, dim), gemmShapes.partialFloats(n, dim, qDim),
+                gemmShapes.partialFloats(n, 2 * ffn, dim), gemmShapes.partialFloats(n, dim, ffn),
+                gemmShapes.partialFloats(rows, config.vocabSize(), dim)).max().getAsLong();
         splitPartials = arena.take(4L * partialFloats, "split-K partial products");
         tuneScratch = arena.take(4L * n * dim, "matrix-product tuning scratch");
         long tableInts = (long) n * ((this.maxContext + 15) / 16 + 1);
@@ -125,7 +127,7 @@ public final class CudaModelRunner implements ModelRunner {
         meta = arena.take(4L * metaInts, "step metadata");
         slots = arena.take(8L * n, "KV slots");
         invFreq = arena.take(8L * config.headDim() / 2, "RoPE frequencies");
-        JCudaDriver.cuMemcpyHtoD(invFreq, Pointer.to(ropeInverseFrequencies(config)), 8L * config.headDim() / 2);
+        JCudaDriver.cuMemcpyHtoD(invFreq, Pointer.to(config.ropeInverseFrequencies()), 8L * config.headDim() / 2);
         JCudaDriver.cuMemAllocHost(metaHost, 4L * metaInts);
         JCudaDriver.cuMemAllocHost(slotsHost, 8L * n);
         JCudaDriver.cuMemAllocHost(paramsHost, 4L * 5 * rows);
@@ -157,16 +159,6 @@ public final class CudaModelRunner implements ModelRunner {
         if (c.dim() % 8 != 0 || c.qDim() % 8 != 0 || c.ffnDim() % 8 != 0) return "hidden, attention and feed-forward sizes must be multiples of 8";
         if (c.heads() / c.kvHeads() > AttentionPlan.ROWS) return "more than " + AttentionPlan.ROWS + " query heads per KV head";
         return null;
-    }
-
-    /** RoPE's per-pair inverse frequencies, computed exactly as the CPU backend does. */
-    static double[] ropeInverseFrequencies(ModelConfig c) {
-        double[] f = new double[c.headDim() / 2];
-        for (int i = 0; i < f.length; i++) {
-            f[i] = Math.pow(c.ropeTheta(), -2.0 * i / c.headDim());
-            if (c.ropeFreqFactors() != null) f[i] /= c.ropeFreqFactors()[i];
-        }
-        return f;
     }
 
     /** Dynamic shared memory of attn_partial and attn_mma for this head dim, from the kernels themselves. */

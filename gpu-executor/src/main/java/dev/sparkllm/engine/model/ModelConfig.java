@@ -53,6 +53,19 @@ public record ModelConfig(
     }
 
     public int qDim() { return heads * headDim; }
+
+    /**
+     * RoPE's inverse frequency of each dimension pair: theta^(-2i/headDim), divided by the Llama 3.1
+     * frequency factor when the model has one. Every backend rotates with these same numbers.
+     */
+    public double[] ropeInverseFrequencies() {
+        double[] f = new double[headDim / 2];
+        for (int i = 0; i < f.length; i++) {
+            f[i] = Math.pow(ropeTheta, -2.0 * i / headDim);
+            if (ropeFreqFactors != null) f[i] /= ropeFreqFactors[i];
+        }
+        return f;
+    }
     public int kvDim() { return kvHeads * headDim; }
 
     private static void requirePositive(String what, int value) {

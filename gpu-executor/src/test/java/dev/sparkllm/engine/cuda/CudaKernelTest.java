@@ -160,7 +160,7 @@ class CudaKernelTest {
         long[] slots = {5, 0, 9};
         ModelConfig c = new ModelConfig("llama", 10, 64, 64, 1, heads, kvHeads, d, 4096, 1e-5f, 500000f,
                 interleaved ? RopeStyle.INTERLEAVED : RopeStyle.HALF_SPLIT, null, 1f);
-        double[] inv = CudaModelRunner.ropeInverseFrequencies(c);
+        double[] inv = c.ropeInverseFrequencies();
         CUdeviceptr dqkv = upload(qkv), dbias = upload(bias), q = alloc(2L * n * qDim), kc = alloc(2L * 16 * kvDim), vc = alloc(2L * 16 * kvDim);
         CUdeviceptr dpos = upload(positions), dslots = upload(slots), dinv = upload(inv);
         k.launch("rope_store", runner.stream(), n, 1, 128, 0, dqkv, dbias, q, kc, vc, dpos, dslots, dinv, heads, kvHeads, d, interleaved ? 1 : 0, 1.0);
