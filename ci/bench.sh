@@ -107,7 +107,7 @@ PY
     ;;
   planner)
     ROWS="${ROWS:-1000000}"
-    (mvn -B -q -DskipTests -pl prefix-planner install) >&2
+    (mvn -B -q -DskipTests -pl prefix-planner -am install) >&2
     results=()
     for shape in batchllm multilevel; do
       line=$(java -Xmx4g -XX:+UseParallelGC -cp prefix-planner/target/classes \

@@ -37,14 +37,19 @@ park_corpus() {
 }
 trap park_corpus EXIT
 
-# Offline when the local repository already has everything (the usual case after `mvn test`),
-# else let Maven download what is missing.
+# Each target runs in a surefire:test of $MODULE alone (-pl), which resolves the module's sibling
+# dependencies (prefix-planner, the parent POM) from the local repository, not from the reactor.
+# So they are installed first, built from this tree (-am): a fresh machine has none of them, and
+# a stale copy from another checkout must not be what gets fuzzed. Offline when the local
+# repository already has every third-party artifact (the usual case after `mvn test`).
 MVN=(mvn -B -o)
-echo "fuzz: compiling tests" >&2
-if ! "${MVN[@]}" -q -pl "$MODULE" test-compile >/dev/null 2>&1; then
+echo "fuzz: building $MODULE and what it depends on" >&2
+if ! "${MVN[@]}" -q -DskipTests -pl "$MODULE" -am install >/dev/null 2>&1; then
   MVN=(mvn -B)
-  "${MVN[@]}" -q -pl "$MODULE" test-compile || { echo "fuzz: test-compile failed" >&2; exit 2; }
+  "${MVN[@]}" -q -DskipTests -pl "$MODULE" -am install || { echo "fuzz: build failed" >&2; exit 2; }
 fi
+echo "fuzz: compiling tests" >&2
+"${MVN[@]}" -q -pl "$MODULE" test-compile || { echo "fuzz: test-compile failed" >&2; exit 2; }
 
 failed=()
 for target in "${TARGETS[@]}"; do
