@@ -43,6 +43,9 @@ public interface ModelRunner extends AutoCloseable {
     /** Query-chunk visits of attention served from KV shared with other queries of their step, since the last call. */
     default long takeSharedQueryChunks() { return 0; }
 
+    /** Forward time by part since the last call (NONE from a runner that does not measure it). */
+    default ForwardTimes takeForwardTimes() { return ForwardTimes.NONE; }
+
     int contextLength();
 
     @Override
