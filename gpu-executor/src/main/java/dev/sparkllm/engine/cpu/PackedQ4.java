@@ -5,127 +5,133 @@ import dev.sparkllm.engine.tensor.WeightTensor;
 import java.nio.ByteBuffer;
 
 /**
- * A 4-bit weight matrix repacked on the heap for the kernels: every 32 weights are 16 bytes of
- * nibbles plus a float scale and a float min, so weight = scale * q + min with q in 0..15.
- * Nibble order is Q4_1's: byte j of a block holds weight j (low nibble) and weight j + 16 (high).
+ * A 4-bit weight matrix repacked on the heap for {@link Q4Kernels}: weight = scale * q + min with
+ * q in 0..15 and one scale and one min per 32 weights of a row.
  *
  * <p>Q4_1 maps onto it directly (scale d, min m), Q4_0 with min = -8 d, and each 32-weight
  * sub-block of Q4_K with scale d * sc and min -dmin * m (ggml's own float products), so one
- * kernel serves all three. Blocks are contiguous, row after row: block b of row r is r * blocksPerRow + b.
+ * kernel serves all three.
  *
- * <p>Why repack instead of reading the mapped GGUF bytes: on the 2-core EPYC dev box (Java 17,
- * one thread, all 30 layers of SmolLM2-135M's Q4_1 matrices, 63 MiB, best of 60 passes):
- * <ul>
- *   <li>reading the mapped buffer with ByteVector.fromByteBuffer, f16 scales via table: 16.5-17.5 ms</li>
- *   <li>copying each row into a reused byte[] first, then fromArray:                    17.5 ms</li>
- *   <li>a heap copy in GGUF's own 20-byte block layout:                                 19-21 ms</li>
- *   <li>this layout (16-byte aligned nibbles, float scales in their own arrays):       10.5-11.7 ms</li>
- *   <li>the same with f16 scales (short[] + table lookup), 20 bytes per block:        11.0-12.8 ms</li>
- * </ul>
- * Java 17's fromByteBuffer re-checks the buffer's fields on every load and its code does not
- * hoist them; the aligned array layout lets C2 drop all bounds checks from the loop. Float
- * scales cost 4 more bytes per block than f16 ones but save a table lookup, and measured faster.
- * The price is memory: 24 bytes per 32 weights (Q4_1 20, Q4_0 18, Q4_K 18), held on the heap
- * while the mapped file's pages are no longer touched.
+ * <p>Layout ({@link QuantizedMatrix}): rows in groups of 8; for group g and block b (columns
+ * 32b .. 32b + 31), {@code (g * blocksPerRow + b)} indexes 128 bytes of quants and 8 scales and 8
+ * mins (one per row of the group). The 128 bytes are 16 column pairs of 8 bytes; byte j of pair p
+ * holds row j's column 32b + 2p in its low nibble and column 32b + 2p + 1 in its high nibble. One
+ * 8-byte load widened to eight int lanes thus gives two columns of eight rows: the low nibbles
+ * and the high nibbles. Heap cost: 24 bytes per 32 weights (Q4_1's GGUF block is 20).
  */
-final class PackedQ4 implements QuantizedMatrix {
+final class PackedQ4 implements QuantizedMatrix, TileKernels {
     static final int BLOCK = 32;
-    static final int BLOCK_BYTES = 16;
+    /** Bytes of quants per (group, block): 8 rows x 32 nibbles. */
+    static final int GROUP_BLOCK_BYTES = GROUP_ROWS * BLOCK / 2;
 
     final int rows;
     final int cols;
     final int blocksPerRow;
-    /** 16 bytes of nibbles per block. */
     final byte[] quants;
-    /** Per block: the multiplier of q. */
     final float[] scales;
-    /** Per block: the offset added to every weight of the block. */
     final float[] mins;
 
     private PackedQ4(int rows, int cols) {
         this.rows = rows;
         this.cols = cols;
         this.blocksPerRow = cols / BLOCK;
-        int blocks = Math.multiplyExact(rows, blocksPerRow);
-        this.quants = new byte[Math.multiplyExact(blocks, BLOCK_BYTES)];
-        this.scales = new float[blocks];
-        this.mins = new float[blocks];
+        int groupBlocks = Math.multiplyExact(groups(), blocksPerRow);
+        this.quants = new byte[Math.multiplyExact(groupBlocks, GROUP_BLOCK_BYTES)];
+        this.scales = new float[Math.multiplyExact(groupBlocks, GROUP_ROWS)];
+        this.mins = new float[scales.length];
     }
 
     static PackedQ4 pack(WeightTensor w) {
         PackedQ4 p = new PackedQ4(w.rows(), w.cols());
         ByteBuffer src = w.data();
-        int blocks = p.scales.length;
-        switch (w.type()) {
-            case Q4_1 -> {
-                for (int i = 0; i < blocks; i++) {
-                    int off = i * 20;
-                    p.scales[i] = Float16.toFloat(src.getShort(off));
-                    p.mins[i] = Float16.toFloat(src.getShort(off + 2));
-                    src.get(off + 4, p.quants, i * BLOCK_BYTES, BLOCK_BYTES);
+        int[] q = new int[BLOCK];
+        float[] scaleMin = new float[2];
+        for (int r = 0; r < p.rows; r++) {
+            for (int b = 0; b < p.blocksPerRow; b++) {
+                int block = r * p.blocksPerRow + b;
+                switch (w.type()) {
+                    case Q4_1 -> readQ4(src, block * 20L, true, q, scaleMin);
+                    case Q4_0 -> readQ4(src, block * 18L, false, q, scaleMin);
+                    case Q4_K -> readQ4K(src, block, q, scaleMin);
+                    default -> throw new IllegalArgumentException("not a 4-bit type: " + w);
                 }
+                p.put(r, b, q, scaleMin[0], scaleMin[1]);
             }
-            case Q4_0 -> {
-                for (int i = 0; i < blocks; i++) {
-                    int off = i * 18;
-                    float d = Float16.toFloat(src.getShort(off));
-                    p.scales[i] = d;
-                    p.mins[i] = -8 * d;                 // (q - 8) * d = d * q + (-8 d), exact
-                    src.get(off + 2, p.quants, i * BLOCK_BYTES, BLOCK_BYTES);
-                }
-            }
-            case Q4_K -> packQ4K(src, p);
-            default -> throw new IllegalArgumentException("not a 4-bit type: " + w);
         }
         return p;
     }
 
-    /**
-     * A Q4_K super-block (256 weights) becomes 8 blocks. In Q4_K, chunk c (64 weights) stores
-     * sub-block 2c in the low nibbles of its 32 bytes and sub-block 2c+1 in the high nibbles; here
-     * each sub-block gets Q4_1's order (weights j and j+16 share byte j).
-     */
-    private static void packQ4K(ByteBuffer src, PackedQ4 p) {
-        int superBlocks = p.scales.length / 8;
-        for (int s = 0; s < superBlocks; s++) {
-            int off = s * 144;
-            float d = Float16.toFloat(src.getShort(off));
-            float dmin = Float16.toFloat(src.getShort(off + 2));
-            int scales = off + 4;
-            for (int sub = 0; sub < 8; sub++) {
-                int block = s * 8 + sub;
-                p.scales[block] = d * Dequantize.scaleK4(src, scales, sub);
-                p.mins[block] = -(dmin * Dequantize.minK4(src, scales, sub));
-                int qs = off + 16 + 32 * (sub / 2);
-                int shift = (sub % 2) * 4;
-                int dst = block * BLOCK_BYTES;
-                for (int j = 0; j < 16; j++) {
-                    int lo = ((src.get(qs + j) & 0xFF) >>> shift) & 0x0F;
-                    int hi = ((src.get(qs + j + 16) & 0xFF) >>> shift) & 0x0F;
-                    p.quants[dst + j] = (byte) (lo | (hi << 4));
-                }
-            }
+    /** Index of (group of row r, block b) in the scale and quant arrays. */
+    private int groupBlock(int r, int b) {
+        return (r / GROUP_ROWS) * blocksPerRow + b;
+    }
+
+    private void put(int r, int b, int[] q, float scale, float min) {
+        int gb = groupBlock(r, b);
+        int lane = r % GROUP_ROWS;
+        scales[gb * GROUP_ROWS + lane] = scale;
+        mins[gb * GROUP_ROWS + lane] = min;
+        for (int pair = 0; pair < BLOCK / 2; pair++) {
+            quants[gb * GROUP_BLOCK_BYTES + pair * GROUP_ROWS + lane] = (byte) (q[2 * pair] | (q[2 * pair + 1] << 4));
         }
+    }
+
+    /** A Q4_1 (d, m, 16 bytes) or Q4_0 (d, 16 bytes) block: byte j holds weights j (low) and j + 16 (high). */
+    private static void readQ4(ByteBuffer src, long at, boolean hasMin, int[] q, float[] scaleMin) {
+        int off = Math.toIntExact(at);
+        float d = Float16.toFloat(src.getShort(off));
+        scaleMin[0] = d;
+        scaleMin[1] = hasMin ? Float16.toFloat(src.getShort(off + 2)) : -8 * d; // (q - 8) d = d q + (-8 d), exact
+        int qs = off + (hasMin ? 4 : 2);
+        for (int j = 0; j < 16; j++) {
+            int v = src.get(qs + j) & 0xFF;
+            q[j] = v & 0x0F;
+            q[j + 16] = v >>> 4;
+        }
+    }
+
+    /**
+     * Sub-block {@code block % 8} of a Q4_K super-block (256 weights, 144 bytes): chunk c (64
+     * weights) stores sub-block 2c in the low nibbles of its 32 bytes and 2c + 1 in the high ones.
+     */
+    private static void readQ4K(ByteBuffer src, int block, int[] q, float[] scaleMin) {
+        int off = (block / 8) * 144;
+        int sub = block % 8;
+        float d = Float16.toFloat(src.getShort(off));
+        float dmin = Float16.toFloat(src.getShort(off + 2));
+        scaleMin[0] = d * Dequantize.scaleK4(src, off + 4, sub);
+        scaleMin[1] = -(dmin * Dequantize.minK4(src, off + 4, sub));
+        int qs = off + 16 + 32 * (sub / 2);
+        int shift = (sub % 2) * 4;
+        for (int j = 0; j < 32; j++) q[j] = ((src.get(qs + j) & 0xFF) >>> shift) & 0x0F;
     }
 
     @Override public int rows() { return rows; }
     @Override public int cols() { return cols; }
 
     @Override
-    public void matvec(Q8Activations x, int token, float[] out, int outOff, int rowFrom, int rowTo) {
-        Q4Kernels.matvec(this, x, token, out, outOff, rowFrom, rowTo);
+    public void multiply(float[] x, int xOff, int tokenFrom, int tokenTo, int groupFrom, int groupTo, float[] out, int outOff) {
+        TileKernels.cover(this, x, xOff, tokenFrom, tokenTo, groupFrom, groupTo, out, outOff);
     }
 
     @Override
-    public void matvec2(Q8Activations x, int tokenA, int tokenB, float[] out, int outOffA, int outOffB,
-                        int rowFrom, int rowTo) {
-        Q4Kernels.matvec2(this, x, tokenA, tokenB, out, outOffA, outOffB, rowFrom, rowTo);
+    public void decodeRow(int r, float[] dst, int dstOff) {
+        int lane = r % GROUP_ROWS;
+        for (int b = 0; b < blocksPerRow; b++) {
+            int gb = groupBlock(r, b);
+            float d = scales[gb * GROUP_ROWS + lane], m = mins[gb * GROUP_ROWS + lane];
+            for (int pair = 0; pair < BLOCK / 2; pair++) {
+                int v = quants[gb * GROUP_BLOCK_BYTES + pair * GROUP_ROWS + lane] & 0xFF;
+                dst[dstOff + b * BLOCK + 2 * pair] = Math.fma((float) (v & 0x0F), d, m);
+                dst[dstOff + b * BLOCK + 2 * pair + 1] = Math.fma((float) (v >>> 4), d, m);
+            }
+        }
     }
 
-    @Override
-    public void dequantizeRows(int row, int count, float[] dst) {
-        Q4Kernels.dequantizeRows(this, row, count, dst);
-    }
+    @Override public void tokens8(float[] x, int x0, int g, float[] out, int o0) { Q4Kernels.tokens8(this, x, x0, g, out, o0); }
+    @Override public void tokens4Groups2(float[] x, int x0, int g, float[] out, int o0) { Q4Kernels.tokens4Groups2(this, x, x0, g, out, o0); }
+    @Override public void groups4(float[] x, int x0, int g, float[] out, int o0) { Q4Kernels.groups4(this, x, x0, g, out, o0); }
+    @Override public void single(float[] x, int x0, int g, float[] out, int o0) { Q4Kernels.single(this, x, x0, g, out, o0); }
 
     /** Heap bytes held. */
     long bytes() {

@@ -5,31 +5,30 @@ import dev.sparkllm.engine.tensor.WeightTensor;
 import java.nio.ByteBuffer;
 
 /**
- * An 8-bit weight matrix repacked on the heap: weight = scale * q with q a signed byte, one float
- * scale per group of {@code groupSize} consecutive weights of a row. Q8_0 maps onto it with
- * groups of 32 (scale d); Q6_K with groups of 16 (scale d * sc, q = 6-bit value - 32), so its
- * sub-block scales stay exact. Quants are contiguous, row after row, 32-byte aligned per block of
- * 32 weights, which is what the kernels load (see {@link PackedQ4} for why this beats reading the
- * mapped GGUF bytes).
+ * An 8-bit weight matrix repacked on the heap for {@link Q8Kernels}: weight = scale * q with q a
+ * signed byte, one float scale per {@code groupSize} consecutive weights of a row. Q8_0 maps onto
+ * it with groups of 32 (scale d); Q6_K with groups of 16 (scale d * sc, q = 6-bit value - 32), so
+ * its sub-block scales stay exact.
+ *
+ * <p>Layout ({@link QuantizedMatrix}): rows in groups of 8; column k of group g is the 8 bytes at
+ * {@code (g * cols + k) * 8} (byte j: row j), and the scales of column group s of row group g the 8
+ * floats at {@code (g * cols / groupSize + s) * 8}. One 8-byte load widened to floats is one
+ * column of eight rows.
  */
-final class PackedQ8 implements QuantizedMatrix {
-    static final int BLOCK = 32;
-
+final class PackedQ8 implements QuantizedMatrix, TileKernels {
     final int rows;
     final int cols;
     /** Weights sharing one scale: 32 (Q8_0) or 16 (Q6_K). */
     final int groupSize;
-    /** One signed byte per weight, row-major. */
     final byte[] quants;
-    /** One scale per group, row-major. */
     final float[] scales;
 
     private PackedQ8(int rows, int cols, int groupSize) {
         this.rows = rows;
         this.cols = cols;
         this.groupSize = groupSize;
-        this.quants = new byte[Math.multiplyExact(rows, cols)];
-        this.scales = new float[Math.multiplyExact(rows, cols / groupSize)];
+        this.quants = new byte[Math.multiplyExact(Math.multiplyExact(groups(), cols), GROUP_ROWS)];
+        this.scales = new float[Math.multiplyExact(Math.multiplyExact(groups(), cols / groupSize), GROUP_ROWS)];
     }
 
     static PackedQ8 pack(WeightTensor w) {
@@ -37,10 +36,13 @@ final class PackedQ8 implements QuantizedMatrix {
         switch (w.type()) {
             case Q8_0 -> {
                 PackedQ8 p = new PackedQ8(w.rows(), w.cols(), 32);
-                for (int i = 0; i < p.scales.length; i++) {
-                    int off = i * 34;
-                    p.scales[i] = Float16.toFloat(src.getShort(off));
-                    src.get(off + 2, p.quants, i * 32, 32);
+                int perRow = p.cols / 32;
+                for (int r = 0; r < p.rows; r++) {
+                    for (int s = 0; s < perRow; s++) {
+                        int off = (r * perRow + s) * 34;
+                        p.putScale(r, s, Float16.toFloat(src.getShort(off)));
+                        for (int j = 0; j < 32; j++) p.putQuant(r, s * 32 + j, src.get(off + 2 + j));
+                    }
                 }
                 return p;
             }
@@ -53,28 +55,36 @@ final class PackedQ8 implements QuantizedMatrix {
         }
     }
 
-    /** Unpacks each Q6_K super-block's 6-bit quants (minus 32) to bytes; group g's scale is d * scales[g]. */
+    private void putScale(int r, int s, float scale) {
+        scales[((r / GROUP_ROWS) * (cols / groupSize) + s) * GROUP_ROWS + r % GROUP_ROWS] = scale;
+    }
+
+    private void putQuant(int r, int k, byte q) {
+        quants[((r / GROUP_ROWS) * cols + k) * GROUP_ROWS + r % GROUP_ROWS] = q;
+    }
+
+    /** Unpacks each Q6_K super-block's 6-bit quants (minus 32) to bytes; group s's scale is d * scales[s]. */
     private static void packQ6K(ByteBuffer src, PackedQ8 p) {
-        int superBlocks = p.quants.length / 256;
-        for (int s = 0; s < superBlocks; s++) {
-            int off = s * 210;
-            float d = Float16.toFloat(src.getShort(off + 208));
-            for (int g = 0; g < 16; g++) {
-                p.scales[s * 16 + g] = d * src.get(off + 192 + g);
-            }
-            int dst = s * 256;
-            for (int half = 0; half < 2; half++) {
-                int ql = off + 64 * half;
-                int qh = off + 128 + 32 * half;
-                int out = dst + 128 * half;
-                for (int l = 0; l < 32; l++) {
-                    int low0 = src.get(ql + l) & 0xFF;
-                    int low32 = src.get(ql + l + 32) & 0xFF;
-                    int high = src.get(qh + l) & 0xFF;
-                    p.quants[out + l] = (byte) (((low0 & 0x0F) | ((high & 3) << 4)) - 32);
-                    p.quants[out + l + 32] = (byte) (((low32 & 0x0F) | (((high >>> 2) & 3) << 4)) - 32);
-                    p.quants[out + l + 64] = (byte) (((low0 >>> 4) | (((high >>> 4) & 3) << 4)) - 32);
-                    p.quants[out + l + 96] = (byte) (((low32 >>> 4) | (((high >>> 6) & 3) << 4)) - 32);
+        int perRow = p.cols / 256;
+        for (int r = 0; r < p.rows; r++) {
+            for (int sb = 0; sb < perRow; sb++) {
+                int off = (r * perRow + sb) * 210;
+                float d = Float16.toFloat(src.getShort(off + 208));
+                for (int s = 0; s < 16; s++) p.putScale(r, sb * 16 + s, d * src.get(off + 192 + s));
+                int k0 = sb * 256;
+                for (int half = 0; half < 2; half++) {
+                    int ql = off + 64 * half;
+                    int qh = off + 128 + 32 * half;
+                    int k = k0 + 128 * half;
+                    for (int l = 0; l < 32; l++) {
+                        int low0 = src.get(ql + l) & 0xFF;
+                        int low32 = src.get(ql + l + 32) & 0xFF;
+                        int high = src.get(qh + l) & 0xFF;
+                        p.putQuant(r, k + l, (byte) (((low0 & 0x0F) | ((high & 3) << 4)) - 32));
+                        p.putQuant(r, k + l + 32, (byte) (((low32 & 0x0F) | (((high >>> 2) & 3) << 4)) - 32));
+                        p.putQuant(r, k + l + 64, (byte) (((low0 >>> 4) | (((high >>> 4) & 3) << 4)) - 32));
+                        p.putQuant(r, k + l + 96, (byte) (((low32 >>> 4) | (((high >>> 6) & 3) << 4)) - 32));
+                    }
                 }
             }
         }
@@ -84,14 +94,23 @@ final class PackedQ8 implements QuantizedMatrix {
     @Override public int cols() { return cols; }
 
     @Override
-    public void matvec(Q8Activations x, int token, float[] out, int outOff, int rowFrom, int rowTo) {
-        Q8Kernels.matvec(this, x, token, out, outOff, rowFrom, rowTo);
+    public void multiply(float[] x, int xOff, int tokenFrom, int tokenTo, int groupFrom, int groupTo, float[] out, int outOff) {
+        TileKernels.cover(this, x, xOff, tokenFrom, tokenTo, groupFrom, groupTo, out, outOff);
     }
 
     @Override
-    public void dequantizeRows(int row, int count, float[] dst) {
-        Q8Kernels.dequantizeRows(this, row, count, dst);
+    public void decodeRow(int r, float[] dst, int dstOff) {
+        int g = r / GROUP_ROWS, lane = r % GROUP_ROWS;
+        for (int k = 0; k < cols; k++) {
+            float scale = scales[(g * (cols / groupSize) + k / groupSize) * GROUP_ROWS + lane];
+            dst[dstOff + k] = quants[(g * cols + k) * GROUP_ROWS + lane] * scale;
+        }
     }
+
+    @Override public void tokens8(float[] x, int x0, int g, float[] out, int o0) { Q8Kernels.tokens8(this, x, x0, g, out, o0); }
+    @Override public void tokens4Groups2(float[] x, int x0, int g, float[] out, int o0) { Q8Kernels.tokens4Groups2(this, x, x0, g, out, o0); }
+    @Override public void groups4(float[] x, int x0, int g, float[] out, int o0) { Q8Kernels.groups4(this, x, x0, g, out, o0); }
+    @Override public void single(float[] x, int x0, int g, float[] out, int o0) { Q8Kernels.single(this, x, x0, g, out, o0); }
 
     long bytes() {
         return quants.length + 4L * scales.length;

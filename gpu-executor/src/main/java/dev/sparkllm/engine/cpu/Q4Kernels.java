@@ -3,225 +3,165 @@ package dev.sparkllm.engine.cpu;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Dot products of {@link PackedQ4} rows with 8-bit activations, and row decoding for the batched
- * path. Per block of 32 (x ~ dx * qx, w = d * q + m):
- * <pre>
- *   dot = d * dx * sum(q * qx) + m * (dx * sum(qx))
- * </pre>
- * sum(q * qx) is exact integer arithmetic on 256-bit vectors. AVX2's byte multiply-add
- * (pmaddubsw) is not reachable from Java 17's Vector API, so nibbles are widened to 16-bit lanes
- * and multiplied as 32-bit lanes holding two of them against {@link Q8Activations#pairs}: the
- * upper half of each 32-bit product is the sum of two nibble*activation products (see there).
- * Adding 0x8000 before the shift cancels the borrow from the lower half, so it is exact.
+ * The register tiles of {@link TileKernels} for {@link PackedQ4}. Per column pair of a group: one
+ * 8-byte load widened to eight ints, the low and high nibbles converted to floats and decoded with
+ * one FMA each (scale * q + min), then per token two FMAs with the token's broadcast activations.
+ * Weights are decoded in registers and never written back, so the weight bytes read per step are
+ * the packed ones, whatever the number of tokens.
  *
- * <p>Measured on one core of the 2-core EPYC (AVX2), all 63 MiB of SmolLM2-135M's Q4_1 matrices
- * per pass, each variant reading the same GGUF block layout: nibbles widened to floats and FMA'd
- * with float activations 22 ms; 16-bit products summed pairwise with shifts 17-21 ms; this
- * 32-bit pair product 16.5-17 ms, and 10.5-11.7 ms on the {@link PackedQ4} layout. Two rows per
- * pass (dot2) beat one; four rows spilled registers and were slower; dropping the exact
- * rounding (the 0x8000 and the shift) saved nothing measurable, so it stays exact.
+ * <p>Float activations and float accumulation, unlike llama.cpp's 8-bit activations: Java 17's
+ * Vector API cannot reach AVX2's byte multiply-add, so the integer path needed two 32-bit
+ * multiplies per 8 weights and lost to this one as soon as a step carries a few tokens (see
+ * BENCHMARKS.md), and float activations carry no activation rounding.
  */
 final class Q4Kernels {
     private Q4Kernels() {}
 
-    private static final VectorSpecies<Byte> B128 = ByteVector.SPECIES_128;
-    private static final VectorSpecies<Short> S256 = ShortVector.SPECIES_256;
-    private static final VectorSpecies<Integer> I256 = IntVector.SPECIES_256;
-    private static final VectorSpecies<Float> F256 = FloatVector.SPECIES_256;
+    private static final VectorSpecies<Byte> B64 = ByteVector.SPECIES_64;
+    private static final VectorSpecies<Float> F = FloatVector.SPECIES_256;
+    private static final int G = QuantizedMatrix.GROUP_ROWS;
+    private static final int PAIRS = PackedQ4.BLOCK / 2;
 
-    /**
-     * out[outOff + r] = row r of w . token {@code token} of x, for r in [rowFrom, rowTo).
-     */
-    static void matvec(PackedQ4 w, Q8Activations x, int token, float[] out, int outOff, int rowFrom, int rowTo) {
-        int nb = w.blocksPerRow;
-        int xBlock = token * nb;
-        int r = rowFrom;
-        for (; r + 1 < rowTo; r += 2) {
-            dot2(w, r, x, xBlock, out, outOff + r);
-        }
-        if (r < rowTo) {
-            out[outOff + r] = dot(w, r, x, xBlock);
-        }
+    /** Columns 2p and 2p + 1 of the group's 8 rows, nibbles widened to int lanes. */
+    private static IntVector pair(byte[] q, int at) {
+        return (IntVector) ByteVector.fromArray(B64, q, at).convert(VectorOperators.B2I, 0);
     }
 
-    /**
-     * {@link #matvec} for two tokens at once (same results): rows are unpacked once for both,
-     * which measured 12-13% faster than two single-token passes over all of SmolLM2's Q4_1 rows.
-     */
-    static void matvec2(PackedQ4 w, Q8Activations x, int tokenA, int tokenB, float[] out, int outOffA, int outOffB,
-                        int rowFrom, int rowTo) {
-        int nb = w.blocksPerRow;
-        int r = rowFrom;
-        for (; r + 1 < rowTo; r += 2) {
-            dot2x2(w, r, x, tokenA * nb, tokenB * nb, out, outOffA + r, outOffB + r);
-        }
-        if (r < rowTo) {
-            out[outOffA + r] = dot(w, r, x, tokenA * nb);
-            out[outOffB + r] = dot(w, r, x, tokenB * nb);
-        }
+    private static FloatVector low(IntVector pair, FloatVector d, FloatVector m) {
+        return ((FloatVector) pair.and(0x0F).convert(VectorOperators.I2F, 0)).fma(d, m);
     }
 
-    /** Row r of w . the activation vector starting at block xBlock. */
-    static float dot(PackedQ4 w, int r, Q8Activations x, int xBlock) {
+    private static FloatVector high(IntVector pair, FloatVector d, FloatVector m) {
+        return ((FloatVector) pair.lanewise(VectorOperators.LSHR, 4).and(0x0F).convert(VectorOperators.I2F, 0)).fma(d, m);
+    }
+
+    private static FloatVector at(float[] x, int i) {
+        return FloatVector.broadcast(F, x[i]);
+    }
+
+    static void tokens8(PackedQ4 w, float[] x, int x0, int g, float[] out, int o0) {
+        int cols = w.cols, nb = w.blocksPerRow;
         byte[] q = w.quants;
-        float[] d = w.scales;
-        float[] m = w.mins;
-        int[] xq = x.pairs;
-        float[] xd = x.scales;
-        float[] xs = x.scaledSums;
-        int nb = w.blocksPerRow;
-        int wb = r * nb;
-        IntVector half = IntVector.broadcast(I256, 0x8000);
-        FloatVector acc = FloatVector.zero(F256);
-        float accMin = 0;
+        int x1 = x0 + cols, x2 = x1 + cols, x3 = x2 + cols, x4 = x3 + cols, x5 = x4 + cols, x6 = x5 + cols, x7 = x6 + cols;
+        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
         for (int b = 0; b < nb; b++) {
-            int xb = xBlock + b;
-            ShortVector nibbles = (ShortVector) ByteVector.fromArray(B128, q, (wb + b) * 16).castShape(S256, 0);
-            IntVector lo = nibbles.and((short) 0x0F).reinterpretAsInts();
-            IntVector hi = nibbles.lanewise(VectorOperators.ASHR, 4).and((short) 0x0F).reinterpretAsInts();
-            IntVector sums = lo.mul(IntVector.fromArray(I256, xq, xb * 16))
-                    .add(hi.mul(IntVector.fromArray(I256, xq, xb * 16 + 8)))
-                    .add(half)
-                    .lanewise(VectorOperators.ASHR, 16);
-            FloatVector products = (FloatVector) sums.castShape(F256, 0);
-            acc = products.fma(FloatVector.broadcast(F256, d[wb + b] * xd[xb]), acc);
-            accMin += m[wb + b] * xs[xb];
-        }
-        return acc.reduceLanes(VectorOperators.ADD) + accMin;
-    }
-
-    /**
-     * Rows r and r+1 at once: each activation block is loaded once for both, and the two
-     * independent accumulator chains overlap their FMA latencies.
-     */
-    static void dot2(PackedQ4 w, int r, Q8Activations x, int xBlock, float[] out, int o) {
-        byte[] q = w.quants;
-        float[] d = w.scales;
-        float[] m = w.mins;
-        int[] xq = x.pairs;
-        float[] xd = x.scales;
-        float[] xs = x.scaledSums;
-        int nb = w.blocksPerRow;
-        int wb0 = r * nb;
-        int wb1 = wb0 + nb;
-        IntVector half = IntVector.broadcast(I256, 0x8000);
-        FloatVector acc0 = FloatVector.zero(F256);
-        FloatVector acc1 = FloatVector.zero(F256);
-        float accMin0 = 0;
-        float accMin1 = 0;
-        for (int b = 0; b < nb; b++) {
-            int xb = xBlock + b;
-            IntVector xLo = IntVector.fromArray(I256, xq, xb * 16);
-            IntVector xHi = IntVector.fromArray(I256, xq, xb * 16 + 8);
-            float dx = xd[xb];
-            float sx = xs[xb];
-
-            ShortVector n0 = (ShortVector) ByteVector.fromArray(B128, q, (wb0 + b) * 16).castShape(S256, 0);
-            IntVector s0 = n0.and((short) 0x0F).reinterpretAsInts().mul(xLo)
-                    .add(n0.lanewise(VectorOperators.ASHR, 4).and((short) 0x0F).reinterpretAsInts().mul(xHi))
-                    .add(half)
-                    .lanewise(VectorOperators.ASHR, 16);
-            acc0 = ((FloatVector) s0.castShape(F256, 0)).fma(FloatVector.broadcast(F256, d[wb0 + b] * dx), acc0);
-            accMin0 += m[wb0 + b] * sx;
-
-            ShortVector n1 = (ShortVector) ByteVector.fromArray(B128, q, (wb1 + b) * 16).castShape(S256, 0);
-            IntVector s1 = n1.and((short) 0x0F).reinterpretAsInts().mul(xLo)
-                    .add(n1.lanewise(VectorOperators.ASHR, 4).and((short) 0x0F).reinterpretAsInts().mul(xHi))
-                    .add(half)
-                    .lanewise(VectorOperators.ASHR, 16);
-            acc1 = ((FloatVector) s1.castShape(F256, 0)).fma(FloatVector.broadcast(F256, d[wb1 + b] * dx), acc1);
-            accMin1 += m[wb1 + b] * sx;
-        }
-        out[o] = acc0.reduceLanes(VectorOperators.ADD) + accMin0;
-        out[o + 1] = acc1.reduceLanes(VectorOperators.ADD) + accMin1;
-    }
-
-    /**
-     * Rows r, r+1 times two tokens (activation blocks from xBlockA and xBlockB): each weight block
-     * is unpacked once for both tokens. Every (row, token) pair goes through exactly the operations
-     * of {@link #dot2}, in the same order, so results are bit-identical to it: batching tokens does
-     * not change any token's output.
-     */
-    static void dot2x2(PackedQ4 w, int r, Q8Activations x, int xBlockA, int xBlockB,
-                       float[] out, int oA, int oB) {
-        byte[] q = w.quants;
-        float[] d = w.scales;
-        float[] m = w.mins;
-        int[] xq = x.pairs;
-        float[] xd = x.scales;
-        float[] xs = x.scaledSums;
-        int nb = w.blocksPerRow;
-        int wb0 = r * nb;
-        int wb1 = wb0 + nb;
-        IntVector half = IntVector.broadcast(I256, 0x8000);
-        FloatVector acc0A = FloatVector.zero(F256), acc1A = acc0A, acc0B = acc0A, acc1B = acc0A;
-        float min0A = 0, min1A = 0, min0B = 0, min1B = 0;
-        for (int b = 0; b < nb; b++) {
-            ShortVector n0 = (ShortVector) ByteVector.fromArray(B128, q, (wb0 + b) * 16).castShape(S256, 0);
-            IntVector lo0 = n0.and((short) 0x0F).reinterpretAsInts();
-            IntVector hi0 = n0.lanewise(VectorOperators.ASHR, 4).and((short) 0x0F).reinterpretAsInts();
-            ShortVector n1 = (ShortVector) ByteVector.fromArray(B128, q, (wb1 + b) * 16).castShape(S256, 0);
-            IntVector lo1 = n1.and((short) 0x0F).reinterpretAsInts();
-            IntVector hi1 = n1.lanewise(VectorOperators.ASHR, 4).and((short) 0x0F).reinterpretAsInts();
-            float d0 = d[wb0 + b], d1 = d[wb1 + b], m0 = m[wb0 + b], m1 = m[wb1 + b];
-
-            int xb = xBlockA + b;
-            IntVector xLo = IntVector.fromArray(I256, xq, xb * 16);
-            IntVector xHi = IntVector.fromArray(I256, xq, xb * 16 + 8);
-            float dx = xd[xb], sx = xs[xb];
-            IntVector s = lo0.mul(xLo).add(hi0.mul(xHi)).add(half).lanewise(VectorOperators.ASHR, 16);
-            acc0A = ((FloatVector) s.castShape(F256, 0)).fma(FloatVector.broadcast(F256, d0 * dx), acc0A);
-            min0A += m0 * sx;
-            s = lo1.mul(xLo).add(hi1.mul(xHi)).add(half).lanewise(VectorOperators.ASHR, 16);
-            acc1A = ((FloatVector) s.castShape(F256, 0)).fma(FloatVector.broadcast(F256, d1 * dx), acc1A);
-            min1A += m1 * sx;
-
-            xb = xBlockB + b;
-            xLo = IntVector.fromArray(I256, xq, xb * 16);
-            xHi = IntVector.fromArray(I256, xq, xb * 16 + 8);
-            dx = xd[xb];
-            sx = xs[xb];
-            s = lo0.mul(xLo).add(hi0.mul(xHi)).add(half).lanewise(VectorOperators.ASHR, 16);
-            acc0B = ((FloatVector) s.castShape(F256, 0)).fma(FloatVector.broadcast(F256, d0 * dx), acc0B);
-            min0B += m0 * sx;
-            s = lo1.mul(xLo).add(hi1.mul(xHi)).add(half).lanewise(VectorOperators.ASHR, 16);
-            acc1B = ((FloatVector) s.castShape(F256, 0)).fma(FloatVector.broadcast(F256, d1 * dx), acc1B);
-            min1B += m1 * sx;
-        }
-        out[oA] = acc0A.reduceLanes(VectorOperators.ADD) + min0A;
-        out[oA + 1] = acc1A.reduceLanes(VectorOperators.ADD) + min1A;
-        out[oB] = acc0B.reduceLanes(VectorOperators.ADD) + min0B;
-        out[oB + 1] = acc1B.reduceLanes(VectorOperators.ADD) + min1B;
-    }
-
-    /**
-     * Decodes rows [row, row + count) to floats in dst (row after row, cols each), for the
-     * batched path. Per block: two 8-byte loads, nibbles split, widened to floats, scale * q + min.
-     */
-    static void dequantizeRows(PackedQ4 w, int row, int count, float[] dst) {
-        byte[] q = w.quants;
-        float[] d = w.scales;
-        float[] m = w.mins;
-        int firstBlock = row * w.blocksPerRow;
-        int blocks = count * w.blocksPerRow;
-        for (int i = 0; i < blocks; i++) {
-            int b = firstBlock + i;
-            FloatVector scale = FloatVector.broadcast(F256, d[b]);
-            FloatVector min = FloatVector.broadcast(F256, m[b]);
-            int out = i * 32;
-            for (int half = 0; half < 2; half++) {
-                // bytes 8*half .. 8*half+7: low nibbles are weights 8*half.., high nibbles 16 + 8*half..
-                ByteVector bytes = ByteVector.fromArray(ByteVector.SPECIES_64, q, b * 16 + 8 * half);
-                FloatVector lo = (FloatVector) bytes.and((byte) 0x0F).castShape(F256, 0);
-                FloatVector hi = (FloatVector) bytes.lanewise(VectorOperators.LSHR, 4).castShape(F256, 0);
-                lo.fma(scale, min).intoArray(dst, out + 8 * half);
-                hi.fma(scale, min).intoArray(dst, out + 16 + 8 * half);
+            int gb = g * nb + b;
+            FloatVector d = FloatVector.fromArray(F, w.scales, gb * G), m = FloatVector.fromArray(F, w.mins, gb * G);
+            int qb = gb * PackedQ4.GROUP_BLOCK_BYTES;
+            for (int p = 0, k = b * PackedQ4.BLOCK; p < PAIRS; p++, k += 2) {
+                IntVector pq = pair(q, qb + p * G);
+                FloatVector lo = low(pq, d, m);
+                FloatVector hi = high(pq, d, m);
+                a0 = hi.fma(at(x, x0 + k + 1), lo.fma(at(x, x0 + k), a0));
+                a1 = hi.fma(at(x, x1 + k + 1), lo.fma(at(x, x1 + k), a1));
+                a2 = hi.fma(at(x, x2 + k + 1), lo.fma(at(x, x2 + k), a2));
+                a3 = hi.fma(at(x, x3 + k + 1), lo.fma(at(x, x3 + k), a3));
+                a4 = hi.fma(at(x, x4 + k + 1), lo.fma(at(x, x4 + k), a4));
+                a5 = hi.fma(at(x, x5 + k + 1), lo.fma(at(x, x5 + k), a5));
+                a6 = hi.fma(at(x, x6 + k + 1), lo.fma(at(x, x6 + k), a6));
+                a7 = hi.fma(at(x, x7 + k + 1), lo.fma(at(x, x7 + k), a7));
             }
         }
+        int rows = w.rows;
+        TileKernels.store(a0, out, o0, g, rows);
+        TileKernels.store(a1, out, o0 + rows, g, rows);
+        TileKernels.store(a2, out, o0 + 2 * rows, g, rows);
+        TileKernels.store(a3, out, o0 + 3 * rows, g, rows);
+        TileKernels.store(a4, out, o0 + 4 * rows, g, rows);
+        TileKernels.store(a5, out, o0 + 5 * rows, g, rows);
+        TileKernels.store(a6, out, o0 + 6 * rows, g, rows);
+        TileKernels.store(a7, out, o0 + 7 * rows, g, rows);
+    }
+
+    static void tokens4Groups2(PackedQ4 w, float[] x, int x0, int g, float[] out, int o0) {
+        int cols = w.cols, nb = w.blocksPerRow;
+        byte[] q = w.quants;
+        int x1 = x0 + cols, x2 = x1 + cols, x3 = x2 + cols;
+        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0; // group g
+        FloatVector c0 = a0, c1 = a0, c2 = a0, c3 = a0;                  // group g + 1
+        for (int b = 0; b < nb; b++) {
+            int gb = g * nb + b, gc = gb + nb;
+            FloatVector d = FloatVector.fromArray(F, w.scales, gb * G), m = FloatVector.fromArray(F, w.mins, gb * G);
+            FloatVector e = FloatVector.fromArray(F, w.scales, gc * G), n = FloatVector.fromArray(F, w.mins, gc * G);
+            int qb = gb * PackedQ4.GROUP_BLOCK_BYTES, qc = gc * PackedQ4.GROUP_BLOCK_BYTES;
+            for (int p = 0, k = b * PackedQ4.BLOCK; p < PAIRS; p++, k += 2) {
+                IntVector pq = pair(q, qb + p * G);
+                FloatVector lo = low(pq, d, m);
+                FloatVector hi = high(pq, d, m);
+                a0 = hi.fma(at(x, x0 + k + 1), lo.fma(at(x, x0 + k), a0));
+                a1 = hi.fma(at(x, x1 + k + 1), lo.fma(at(x, x1 + k), a1));
+                a2 = hi.fma(at(x, x2 + k + 1), lo.fma(at(x, x2 + k), a2));
+                a3 = hi.fma(at(x, x3 + k + 1), lo.fma(at(x, x3 + k), a3));
+                pq = pair(q, qc + p * G);
+                lo = low(pq, e, n);
+                hi = high(pq, e, n);
+                c0 = hi.fma(at(x, x0 + k + 1), lo.fma(at(x, x0 + k), c0));
+                c1 = hi.fma(at(x, x1 + k + 1), lo.fma(at(x, x1 + k), c1));
+                c2 = hi.fma(at(x, x2 + k + 1), lo.fma(at(x, x2 + k), c2));
+                c3 = hi.fma(at(x, x3 + k + 1), lo.fma(at(x, x3 + k), c3));
+            }
+        }
+        int rows = w.rows;
+        TileKernels.store(a0, out, o0, g, rows);
+        TileKernels.store(a1, out, o0 + rows, g, rows);
+        TileKernels.store(a2, out, o0 + 2 * rows, g, rows);
+        TileKernels.store(a3, out, o0 + 3 * rows, g, rows);
+        TileKernels.store(c0, out, o0, g + 1, rows);
+        TileKernels.store(c1, out, o0 + rows, g + 1, rows);
+        TileKernels.store(c2, out, o0 + 2 * rows, g + 1, rows);
+        TileKernels.store(c3, out, o0 + 3 * rows, g + 1, rows);
+    }
+
+    static void groups4(PackedQ4 w, float[] x, int x0, int g, float[] out, int o0) {
+        int nb = w.blocksPerRow;
+        byte[] q = w.quants;
+        float[] sc = w.scales, mn = w.mins;
+        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
+        for (int b = 0; b < nb; b++) {
+            int g0 = g * nb + b, g1 = g0 + nb, g2 = g1 + nb, g3 = g2 + nb;
+            for (int p = 0, k = b * PackedQ4.BLOCK; p < PAIRS; p++, k += 2) {
+                FloatVector xl = at(x, x0 + k), xh = at(x, x0 + k + 1);
+                FloatVector d = FloatVector.fromArray(F, sc, g0 * G), m = FloatVector.fromArray(F, mn, g0 * G);
+                IntVector pq = pair(q, g0 * PackedQ4.GROUP_BLOCK_BYTES + p * G);
+                a0 = high(pq, d, m).fma(xh, low(pq, d, m).fma(xl, a0));
+                d = FloatVector.fromArray(F, sc, g1 * G);
+                m = FloatVector.fromArray(F, mn, g1 * G);
+                pq = pair(q, g1 * PackedQ4.GROUP_BLOCK_BYTES + p * G);
+                a1 = high(pq, d, m).fma(xh, low(pq, d, m).fma(xl, a1));
+                d = FloatVector.fromArray(F, sc, g2 * G);
+                m = FloatVector.fromArray(F, mn, g2 * G);
+                pq = pair(q, g2 * PackedQ4.GROUP_BLOCK_BYTES + p * G);
+                a2 = high(pq, d, m).fma(xh, low(pq, d, m).fma(xl, a2));
+                d = FloatVector.fromArray(F, sc, g3 * G);
+                m = FloatVector.fromArray(F, mn, g3 * G);
+                pq = pair(q, g3 * PackedQ4.GROUP_BLOCK_BYTES + p * G);
+                a3 = high(pq, d, m).fma(xh, low(pq, d, m).fma(xl, a3));
+            }
+        }
+        int rows = w.rows;
+        TileKernels.store(a0, out, o0, g, rows);
+        TileKernels.store(a1, out, o0, g + 1, rows);
+        TileKernels.store(a2, out, o0, g + 2, rows);
+        TileKernels.store(a3, out, o0, g + 3, rows);
+    }
+
+    static void single(PackedQ4 w, float[] x, int x0, int g, float[] out, int o0) {
+        int nb = w.blocksPerRow;
+        byte[] q = w.quants;
+        FloatVector a = FloatVector.zero(F);
+        for (int b = 0; b < nb; b++) {
+            int gb = g * nb + b;
+            FloatVector d = FloatVector.fromArray(F, w.scales, gb * G), m = FloatVector.fromArray(F, w.mins, gb * G);
+            int qb = gb * PackedQ4.GROUP_BLOCK_BYTES;
+            for (int p = 0, k = b * PackedQ4.BLOCK; p < PAIRS; p++, k += 2) {
+                IntVector pq = pair(q, qb + p * G);
+                a = high(pq, d, m).fma(at(x, x0 + k + 1), low(pq, d, m).fma(at(x, x0 + k), a));
+            }
+        }
+        TileKernels.store(a, out, o0, g, w.rows);
     }
 }

@@ -2,105 +2,130 @@ package dev.sparkllm.engine.cpu;
 
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Dot products of {@link PackedQ8} rows (signed 8-bit weights) with 8-bit activations, and row
- * decoding for the batched path. Per block of 32: dot = dx * sum_g(d_g * sum(q * qx)) over the
- * weight groups g of the block (one for Q8_0, two for Q6_K).
- *
- * <p>Both operands are widened to 16-bit lanes and multiplied there (|q * qx| &lt;= 128 * 127, and
- * the two products added per lane stay below 32767); adjacent 16-bit lanes are then summed into
- * 32-bit lanes with shifts, the stand-in for AVX2's pmaddwd which Java 17 does not expose.
- * Measured on the output matrix of SmolLM2 (49152 x 576 Q8_0, one thread): 2.45 ns per block
- * with the matrix in L3, 4.6 ns from DRAM; widening to floats and FMA-ing float activations
- * instead: 3.0 / 5.7 ns.
+ * The register tiles of {@link TileKernels} for {@link PackedQ8}: per column of a group, one
+ * 8-byte load widened to floats and scaled (one multiply), then one FMA per token with the
+ * token's broadcast activation. See {@link Q4Kernels} for why activations stay float.
  */
 final class Q8Kernels {
     private Q8Kernels() {}
 
-    private static final VectorSpecies<Byte> B128 = ByteVector.SPECIES_128;
-    private static final VectorSpecies<Short> S256 = ShortVector.SPECIES_256;
-    private static final VectorSpecies<Float> F256 = FloatVector.SPECIES_256;
+    private static final VectorSpecies<Byte> B64 = ByteVector.SPECIES_64;
+    private static final VectorSpecies<Float> F = FloatVector.SPECIES_256;
+    private static final int G = QuantizedMatrix.GROUP_ROWS;
 
-    /** out[outOff + r] = row r of w . token {@code token} of x, for r in [rowFrom, rowTo). */
-    static void matvec(PackedQ8 w, Q8Activations x, int token, float[] out, int outOff, int rowFrom, int rowTo) {
-        int xBlock = token * (w.cols / 32);
-        if (w.groupSize == 32) {
-            // One row at a time: a two-row variant (as Q4Kernels.dot2) ran at half the speed here,
-            // its 16-bit temporaries spill out of AVX2's 16 registers.
-            for (int r = rowFrom; r < rowTo; r++) out[outOff + r] = dot32(w, r, x, xBlock);
-        } else {
-            for (int r = rowFrom; r < rowTo; r++) out[outOff + r] = dot16(w, r, x, xBlock);
-        }
+    /** Column k of the group whose quants start at qg, times the scales d. */
+    private static FloatVector column(byte[] q, int qg, int k, FloatVector d) {
+        return ((FloatVector) ByteVector.fromArray(B64, q, qg + k * G).convert(VectorOperators.B2F, 0)).mul(d);
     }
 
-    /** Adds adjacent 16-bit lanes into 32-bit lanes: (low half sign-extended) + (high half). */
-    private static IntVector pairSums(ShortVector products) {
-        IntVector packed = products.reinterpretAsInts();
-        return packed.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
-                .add(packed.lanewise(VectorOperators.ASHR, 16));
+    private static FloatVector at(float[] x, int i) {
+        return FloatVector.broadcast(F, x[i]);
     }
 
-    /** Row r . activations, one scale per 32 weights (Q8_0). */
-    static float dot32(PackedQ8 w, int r, Q8Activations x, int xBlock) {
+    static void tokens8(PackedQ8 w, float[] x, int x0, int g, float[] out, int o0) {
+        int cols = w.cols, gs = w.groupSize, perRow = cols / gs;
         byte[] q = w.quants;
-        float[] d = w.scales;
-        short[] xq = x.shorts;
-        float[] xd = x.scales;
-        int nb = w.cols / 32;
-        int wb = r * nb;
-        FloatVector acc = FloatVector.zero(F256);
-        for (int b = 0; b < nb; b++) {
-            int wq = (wb + b) * 32;
-            int xo = (xBlock + b) * 32;
-            ShortVector w0 = (ShortVector) ByteVector.fromArray(B128, q, wq).castShape(S256, 0);
-            ShortVector w1 = (ShortVector) ByteVector.fromArray(B128, q, wq + 16).castShape(S256, 0);
-            ShortVector products = w0.mul(ShortVector.fromArray(S256, xq, xo))
-                    .add(w1.mul(ShortVector.fromArray(S256, xq, xo + 16)));
-            FloatVector sums = (FloatVector) pairSums(products).castShape(F256, 0);
-            acc = sums.fma(FloatVector.broadcast(F256, d[wb + b] * xd[xBlock + b]), acc);
+        int qg = g * cols * G;
+        int x1 = x0 + cols, x2 = x1 + cols, x3 = x2 + cols, x4 = x3 + cols, x5 = x4 + cols, x6 = x5 + cols, x7 = x6 + cols;
+        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
+        for (int s = 0; s < perRow; s++) {
+            FloatVector d = FloatVector.fromArray(F, w.scales, (g * perRow + s) * G);
+            for (int k = s * gs, end = k + gs; k < end; k++) {
+                FloatVector v = column(q, qg, k, d);
+                a0 = v.fma(at(x, x0 + k), a0);
+                a1 = v.fma(at(x, x1 + k), a1);
+                a2 = v.fma(at(x, x2 + k), a2);
+                a3 = v.fma(at(x, x3 + k), a3);
+                a4 = v.fma(at(x, x4 + k), a4);
+                a5 = v.fma(at(x, x5 + k), a5);
+                a6 = v.fma(at(x, x6 + k), a6);
+                a7 = v.fma(at(x, x7 + k), a7);
+            }
         }
-        return acc.reduceLanes(VectorOperators.ADD);
+        int rows = w.rows;
+        TileKernels.store(a0, out, o0, g, rows);
+        TileKernels.store(a1, out, o0 + rows, g, rows);
+        TileKernels.store(a2, out, o0 + 2 * rows, g, rows);
+        TileKernels.store(a3, out, o0 + 3 * rows, g, rows);
+        TileKernels.store(a4, out, o0 + 4 * rows, g, rows);
+        TileKernels.store(a5, out, o0 + 5 * rows, g, rows);
+        TileKernels.store(a6, out, o0 + 6 * rows, g, rows);
+        TileKernels.store(a7, out, o0 + 7 * rows, g, rows);
     }
 
-    /** Row r . activations, one scale per 16 weights (Q6_K): each half-block is scaled on its own. */
-    static float dot16(PackedQ8 w, int r, Q8Activations x, int xBlock) {
+    static void tokens4Groups2(PackedQ8 w, float[] x, int x0, int g, float[] out, int o0) {
+        int cols = w.cols, gs = w.groupSize, perRow = cols / gs;
         byte[] q = w.quants;
-        float[] d = w.scales;
-        short[] xq = x.shorts;
-        float[] xd = x.scales;
-        int nb = w.cols / 32;
-        int wb = r * nb;
-        FloatVector acc = FloatVector.zero(F256);
-        for (int b = 0; b < nb; b++) {
-            int wq = (wb + b) * 32;
-            int xo = (xBlock + b) * 32;
-            float dx = xd[xBlock + b];
-            ShortVector w0 = (ShortVector) ByteVector.fromArray(B128, q, wq).castShape(S256, 0);
-            ShortVector w1 = (ShortVector) ByteVector.fromArray(B128, q, wq + 16).castShape(S256, 0);
-            FloatVector s0 = (FloatVector) pairSums(w0.mul(ShortVector.fromArray(S256, xq, xo))).castShape(F256, 0);
-            FloatVector s1 = (FloatVector) pairSums(w1.mul(ShortVector.fromArray(S256, xq, xo + 16))).castShape(F256, 0);
-            acc = s0.fma(FloatVector.broadcast(F256, d[2 * (wb + b)] * dx), acc);
-            acc = s1.fma(FloatVector.broadcast(F256, d[2 * (wb + b) + 1] * dx), acc);
+        int qg = g * cols * G, qh = qg + cols * G;
+        int x1 = x0 + cols, x2 = x1 + cols, x3 = x2 + cols;
+        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0; // group g
+        FloatVector c0 = a0, c1 = a0, c2 = a0, c3 = a0;                  // group g + 1
+        for (int s = 0; s < perRow; s++) {
+            FloatVector d = FloatVector.fromArray(F, w.scales, (g * perRow + s) * G);
+            FloatVector e = FloatVector.fromArray(F, w.scales, ((g + 1) * perRow + s) * G);
+            for (int k = s * gs, end = k + gs; k < end; k++) {
+                FloatVector v = column(q, qg, k, d);
+                a0 = v.fma(at(x, x0 + k), a0);
+                a1 = v.fma(at(x, x1 + k), a1);
+                a2 = v.fma(at(x, x2 + k), a2);
+                a3 = v.fma(at(x, x3 + k), a3);
+                v = column(q, qh, k, e);
+                c0 = v.fma(at(x, x0 + k), c0);
+                c1 = v.fma(at(x, x1 + k), c1);
+                c2 = v.fma(at(x, x2 + k), c2);
+                c3 = v.fma(at(x, x3 + k), c3);
+            }
         }
-        return acc.reduceLanes(VectorOperators.ADD);
+        int rows = w.rows;
+        TileKernels.store(a0, out, o0, g, rows);
+        TileKernels.store(a1, out, o0 + rows, g, rows);
+        TileKernels.store(a2, out, o0 + 2 * rows, g, rows);
+        TileKernels.store(a3, out, o0 + 3 * rows, g, rows);
+        TileKernels.store(c0, out, o0, g + 1, rows);
+        TileKernels.store(c1, out, o0 + rows, g + 1, rows);
+        TileKernels.store(c2, out, o0 + 2 * rows, g + 1, rows);
+        TileKernels.store(c3, out, o0 + 3 * rows, g + 1, rows);
     }
 
-    /** Decodes rows [row, row + count) to floats in dst, cols per row. */
-    static void dequantizeRows(PackedQ8 w, int row, int count, float[] dst) {
+    static void groups4(PackedQ8 w, float[] x, int x0, int g, float[] out, int o0) {
+        int cols = w.cols, gs = w.groupSize, perRow = cols / gs;
         byte[] q = w.quants;
-        float[] d = w.scales;
-        int g = w.groupSize;
-        int first = row * w.cols;
-        int n = count * w.cols;
-        for (int i = 0; i < n; i += 8) {
-            FloatVector scale = FloatVector.broadcast(F256, d[(first + i) / g]);
-            ((FloatVector) ByteVector.fromArray(ByteVector.SPECIES_64, q, first + i).castShape(F256, 0))
-                    .mul(scale).intoArray(dst, i);
+        float[] sc = w.scales;
+        int q0 = g * cols * G, q1 = q0 + cols * G, q2 = q1 + cols * G, q3 = q2 + cols * G;
+        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
+        for (int s = 0; s < perRow; s++) {
+            FloatVector d0 = FloatVector.fromArray(F, sc, (g * perRow + s) * G);
+            FloatVector d1 = FloatVector.fromArray(F, sc, ((g + 1) * perRow + s) * G);
+            FloatVector d2 = FloatVector.fromArray(F, sc, ((g + 2) * perRow + s) * G);
+            FloatVector d3 = FloatVector.fromArray(F, sc, ((g + 3) * perRow + s) * G);
+            for (int k = s * gs, end = k + gs; k < end; k++) {
+                FloatVector xk = at(x, x0 + k);
+                a0 = column(q, q0, k, d0).fma(xk, a0);
+                a1 = column(q, q1, k, d1).fma(xk, a1);
+                a2 = column(q, q2, k, d2).fma(xk, a2);
+                a3 = column(q, q3, k, d3).fma(xk, a3);
+            }
         }
+        int rows = w.rows;
+        TileKernels.store(a0, out, o0, g, rows);
+        TileKernels.store(a1, out, o0, g + 1, rows);
+        TileKernels.store(a2, out, o0, g + 2, rows);
+        TileKernels.store(a3, out, o0, g + 3, rows);
+    }
+
+    static void single(PackedQ8 w, float[] x, int x0, int g, float[] out, int o0) {
+        int cols = w.cols, gs = w.groupSize, perRow = cols / gs;
+        byte[] q = w.quants;
+        int qg = g * cols * G;
+        FloatVector a = FloatVector.zero(F);
+        for (int s = 0; s < perRow; s++) {
+            FloatVector d = FloatVector.fromArray(F, w.scales, (g * perRow + s) * G);
+            for (int k = s * gs, end = k + gs; k < end; k++) a = column(q, qg, k, d).fma(at(x, x0 + k), a);
+        }
+        TileKernels.store(a, out, o0, g, w.rows);
     }
 }

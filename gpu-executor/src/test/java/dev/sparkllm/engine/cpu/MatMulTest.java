@@ -16,21 +16,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * MatMul against a double-precision reference built from {@link Dequantize}, for every weight
- * type, 1 to 9 tokens (both the integer decode path and the float prefill path), row counts that
+ * type, 1 to 70 tokens (every register tile shape and more than one token chunk), row counts that
  * are not multiples of the tiles or thread counts, and 1 to 3 threads. Tolerances: see
  * {@link MatMulReference}.
  */
 class MatMulTest {
     private static final int[] THREADS = {1, 2, 3};
-    private static final int[] TOKENS = {1, 2, 3, 4, 5, 9};
+    private static final int[] TOKENS = {1, 2, 3, 4, 5, 9, 13, 70};
 
     @AfterAll
     static void restoreDefaults() {
         Parallel.setThreads(Runtime.getRuntime().availableProcessors());
-        MatMul.setPrefillMinTokens(DEFAULT_PREFILL_MIN_TOKENS);
     }
-
-    private static final int DEFAULT_PREFILL_MIN_TOKENS = MatMul.prefillMinTokens();
 
     @ParameterizedTest
     @EnumSource(GgmlType.class)
@@ -41,21 +38,15 @@ class MatMulTest {
                 : type.blockSize == 32
                 ? new int[][] {{1, 32}, {3, 64}, {37, 96}, {70, 576}}
                 : new int[][] {{1, 13}, {5, 40}, {37, 96}, {19, 576}};
-        // Integer path for every batch (the default), and the float path from 4 tokens on.
-        for (int prefillMin : new int[] {Integer.MAX_VALUE, 4}) {
-            MatMul.setPrefillMinTokens(prefillMin);
-            for (int[] shape : shapes) {
-                WeightTensor w = TestQuantizer.random(type, shape[0], shape[1], rnd);
-                for (int threads : THREADS) {
-                    Parallel.setThreads(threads);
-                    for (int tokens : TOKENS) {
-                        check(w, tokens, rnd, type + " " + shape[0] + "x" + shape[1] + " threads=" + threads
-                                + " tokens=" + tokens + " prefillMin=" + prefillMin);
-                    }
+        for (int[] shape : shapes) {
+            WeightTensor w = TestQuantizer.random(type, shape[0], shape[1], rnd);
+            for (int threads : THREADS) {
+                Parallel.setThreads(threads);
+                for (int tokens : TOKENS) {
+                    check(w, tokens, rnd, type + " " + shape[0] + "x" + shape[1] + " threads=" + threads + " tokens=" + tokens);
                 }
             }
         }
-        MatMul.setPrefillMinTokens(DEFAULT_PREFILL_MIN_TOKENS);
     }
 
     /** Weight tensors made by ggml's reference quantizers from smooth data, not random blocks. */
@@ -85,7 +76,7 @@ class MatMulTest {
         assertTrue(Arrays.equals(a, b));
     }
 
-    /** matmulShared gives exactly what separate matmul calls give, on both paths and with a float matrix mixed in. */
+    /** matmulShared gives exactly what separate matmul calls give, also with a float matrix mixed in. */
     @Test
     void sharedInputMatmulEqualsSeparateCalls() {
         Random rnd = new Random(8);
@@ -96,9 +87,7 @@ class MatMulTest {
         };
         WeightTensor f32 = TestQuantizer.random(GgmlType.F32, 5, 256, rnd);
         Parallel.setThreads(2);
-        for (int prefillMin : new int[] {Integer.MAX_VALUE, 4})
         for (WeightTensor[] set : new WeightTensor[][] {ws, {ws[0], f32, ws[2]}}) {
-            MatMul.setPrefillMinTokens(prefillMin);
             for (int tokens : TOKENS) {
                 float[] x = randomVector(tokens * 256 + 1, rnd);
                 float[][] shared = new float[set.length][];
@@ -116,10 +105,9 @@ class MatMulTest {
                 }
             }
         }
-        MatMul.setPrefillMinTokens(DEFAULT_PREFILL_MIN_TOKENS);
     }
 
-    /** On the default (integer) path a token's result does not depend on the batch it is in. */
+    /** A token's result does not depend on the batch it is in, bit for bit. */
     @Test
     void resultsDoNotDependOnBatchSizeByDefault() {
         Random rnd = new Random(21);
