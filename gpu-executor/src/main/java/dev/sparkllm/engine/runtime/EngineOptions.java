@@ -3,8 +3,9 @@ package dev.sparkllm.engine.runtime;
 /**
  * How the engine batches and how much memory it takes.
  *
- * @param maxSequences  most sequences running at once. With memory-centric batching this is only a
- *                      ceiling: free KV blocks decide how many run; without it, this is the batch
+ * @param maxSequences  most sequences running at once. With memory-centric admission this is only a
+ *                      safety ceiling (free KV blocks decide how many run); with fixed-count
+ *                      admission it is the batch size itself
  * @param maxStepTokens tokens in one forward step, decode tokens and prefill chunks together; it
  *                      sizes the activation scratch, so it bounds activation memory
  * @param maxContext    longest sequence (prompt + output) allowed; capped by the model's context
@@ -13,8 +14,13 @@ package dev.sparkllm.engine.runtime;
  * @param blockSize     positions per KV block (a power of two)
  * @param prefixSharing reuse computed prompt blocks across sequences (a group's prefix is computed
  *                      once), and hold a group's members until their prefix is computed
- * @param memoryCentric admit sequences while their KV fits in free blocks (up to maxSequences);
- *                      off: first come, first served, exactly {@code maxSequences} at a time
+ * @param memoryCentric which admission policy starts waiting sequences. On
+ *                      ({@link MemoryCentricAdmission}): a sequence starts whenever its prefill's KV
+ *                      blocks fit in the free blocks minus a small reserve for running decodes, up
+ *                      to {@code maxSequences}. Off ({@link FixedCountAdmission}): a static batch of
+ *                      {@code maxSequences} slots; a sequence starts when fewer are running and its
+ *                      prefill's blocks fit, however much memory is left. Either way waiting
+ *                      sequences are taken in fair-queue order and blocks are never over-committed
  */
 public record EngineOptions(int maxSequences, int maxStepTokens, int maxContext, long kvCacheBytes, int blockSize,
                             boolean prefixSharing, boolean memoryCentric) {
@@ -46,13 +52,19 @@ public record EngineOptions(int maxSequences, int maxStepTokens, int maxContext,
         return new EngineOptions(maxSequences, maxStepTokens, maxContext, kvCacheBytes, blockSize, on, memoryCentric);
     }
 
+    /** Memory-centric admission on, or off: then a fixed count of {@code maxSequences} at a time. */
     public EngineOptions withMemoryCentric(boolean on) {
         return new EngineOptions(maxSequences, maxStepTokens, maxContext, kvCacheBytes, blockSize, prefixSharing, on);
     }
 
-    /** The baseline batching: no sharing, first come first served, {@code sequences} at a time. */
+    /** Fixed-count admission of {@code sequences} at a time (a static batch), prefix sharing unchanged. */
+    public EngineOptions withFixedCount(int sequences) {
+        return new EngineOptions(sequences, maxStepTokens, maxContext, kvCacheBytes, blockSize, prefixSharing, false);
+    }
+
+    /** The plain baseline: no prefix sharing, fixed-count admission of {@code sequences} at a time. */
     public EngineOptions plainBatching(int sequences) {
-        return new EngineOptions(sequences, maxStepTokens, maxContext, kvCacheBytes, blockSize, false, false);
+        return withFixedCount(sequences).withPrefixSharing(false);
     }
 
     /** Blocks in the pool for a model whose block takes {@code bytesPerBlock}. */

@@ -1,5 +1,6 @@
 package dev.sparkllm.engine.runtime;
 
+import dev.sparkllm.engine.backend.ForwardTimes;
 import dev.sparkllm.engine.backend.ModelRunner;
 import dev.sparkllm.engine.backend.StepBatch;
 import dev.sparkllm.engine.kv.BlockAllocator;
@@ -13,14 +14,16 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Decides each engine step and runs it: continuous batching over the KV block pool.
+ * Decides each engine step and runs it: continuous batching over the KV block pool. A step reads
+ * like nano-vllm's: {@link #plan} picks the step's tokens and blocks, the runner computes them,
+ * {@link #sample} picks each logits row's next token, and {@link #postprocess} updates the
+ * sequences and frees the finished ones.
  *
  * <p>A step takes every running sequence's decode token first, then prefill chunks of running
  * sequences, then admits waiting sequences (in fair-queue order) while the step's token budget
- * lasts. With memory-centric batching a sequence is admitted when the blocks of its whole prefill
- * fit in the free blocks (keeping a small reserve for the decode tokens of those already running),
- * so the number of running sequences is what memory allows, not a fixed batch. Admission takes all
- * the prefill's blocks at once, so a started prefill never waits for memory.
+ * lasts and the {@link AdmissionPolicy} agrees: memory-centric (as many as the free blocks allow)
+ * or a fixed count. Admission takes all the prefill's blocks at once, so a started prefill never
+ * waits for memory.
  *
  * <p>Prefix sharing: a sequence's leading prompt blocks that the pool already holds (another
  * sequence computed them) are taken by reference, not computed. A waiting sequence whose next
@@ -32,6 +35,9 @@ import java.util.Map;
  * its blocks are freed and it waits again at the front of its user's queue, to be recomputed
  * (prompt and generated tokens, minus whatever prefix the pool still holds). A request is never
  * lost, and memory never grows past the pool.
+ *
+ * <p>Each step is timed by part: the runner's forward (split by the runner into products,
+ * attention and the rest), sampling, and scheduling (everything else of the step).
  */
 final class Scheduler {
     /** How many waiting sequences one step looks at for one it can admit. */
@@ -51,9 +57,13 @@ final class Scheduler {
     private final List<Sequence> logitRows = new ArrayList<>();
     /** Prompt blocks being computed by a running sequence, by chain hash. */
     private final Map<Long, Sequence> pending = new HashMap<>();
-    private final int reserveBlocks;
+    private final AdmissionPolicy admission;
     private long promptTokens, cachedTokens, computedTokens, recomputedTokens, iterations, preemptions;
     private long sharedQueryChunks;
+    /** Wall time of whole steps, of the runner's forward calls and of sampling. */
+    private long stepNanos, forwardNanos, samplingNanos;
+    /** The runner's own split of its forward time. */
+    private ForwardTimes forwardParts = ForwardTimes.NONE;
 
     Scheduler(ModelRunner runner, Tokenizer tokenizer, EngineOptions options, int poolBlocks) {
         this.runner = runner;
@@ -65,7 +75,7 @@ final class Scheduler {
         this.logits = runner.samplesOnDevice() ? new float[0] : new float[Math.multiplyExact(options.maxSequences(), runner.vocabSize())];
         this.rowLogits = new float[runner.samplesOnDevice() ? 0 : runner.vocabSize()];
         this.sampler = new Sampler(runner.vocabSize());
-        this.reserveBlocks = Math.max(1, poolBlocks / 64);
+        this.admission = AdmissionPolicy.of(options, poolBlocks);
     }
 
     BlockAllocator allocator() { return allocator; }
@@ -103,8 +113,31 @@ final class Scheduler {
         return all;
     }
 
-    /** Builds and runs one step; returns the sequences that finished in it. */
+    /** Plans, computes and samples one step; returns the sequences that finished in it. */
     List<Sequence> step() {
+        long started = System.nanoTime();
+        if (!plan()) return List.of();
+        if (runner.samplesOnDevice()) {
+            forwardSampledOnDevice();
+        } else {
+            long forwardStart = System.nanoTime();
+            runner.forward(batch, logits);
+            long sampleStart = System.nanoTime();
+            forwardNanos += sampleStart - forwardStart;
+            sample();
+            samplingNanos += System.nanoTime() - sampleStart;
+        }
+        forwardParts = forwardParts.plus(runner.takeForwardTimes());
+        List<Sequence> finished = postprocess();
+        stepNanos += System.nanoTime() - started;
+        return finished;
+    }
+
+    /**
+     * Fills the step's batch: decode tokens, prefill chunks of running sequences, then admitted
+     * sequences' chunks while the token budget lasts. False when there is nothing to compute.
+     */
+    private boolean plan() {
         batch.clear();
         logitRows.clear();
         scheduleDecodes();
@@ -113,22 +146,25 @@ final class Scheduler {
             if (budget <= 0) break;
             if (!s.prefillDone()) budget -= addPrefillChunk(s, budget);
         }
-        while (budget > 0 && running.size() < options.maxSequences()) {
+        while (budget > 0 && !admission.full(running.size())) {
             Sequence s = admitNext();
             if (s == null) break;
             if (!s.prefillDone()) budget -= addPrefillChunk(s, budget);
         }
-        if (batch.size() == 0) return List.of();
-        if (runner.samplesOnDevice()) {
-            forwardSampledOnDevice();
-        } else {
-            runner.forward(batch, logits);
-            int vocab = runner.vocabSize();
-            for (int row = 0; row < logitRows.size(); row++) {
-                System.arraycopy(logits, row * vocab, rowLogits, 0, vocab);
-                logitRows.get(row).accept(rowLogits, tokenizer, sampler);
-            }
+        return batch.size() > 0;
+    }
+
+    /** Each logits row's sequence picks its next token from the host logits. */
+    private void sample() {
+        int vocab = runner.vocabSize();
+        for (int row = 0; row < logitRows.size(); row++) {
+            System.arraycopy(logits, row * vocab, rowLogits, 0, vocab);
+            logitRows.get(row).accept(rowLogits, tokenizer, sampler);
         }
+    }
+
+    /** Counts the step, indexes newly computed prompt blocks, and frees the finished sequences. */
+    private List<Sequence> postprocess() {
         iterations++;
         computedTokens += batch.size();
         sharedQueryChunks += runner.takeSharedQueryChunks();
@@ -156,8 +192,13 @@ final class Scheduler {
             params[row] = s.request.params();
             draws[row] = s.deviceDraw();
         }
+        long forwardStart = System.nanoTime();
         runner.forwardAndSample(batch, params, draws, tokens);
+        long acceptStart = System.nanoTime();
+        // The device's sampling is part of its forward; only applying the stopping rules is the host's.
+        forwardNanos += acceptStart - forwardStart;
         for (int row = 0; row < rows; row++) logitRows.get(row).acceptToken(tokens[row], tokenizer);
+        samplingNanos += System.nanoTime() - acceptStart;
     }
 
     /** Every running sequence past its prefill feeds its last token; a missing block preempts. */
@@ -198,8 +239,8 @@ final class Scheduler {
 
     /**
      * Admits the first waiting sequence in fair order that is not waiting for a prefix being
-     * computed and whose prefill fits in memory; null when there is none. The first candidate
-     * that does not fit stops the search, so large requests are not starved by small ones.
+     * computed and that the admission policy lets in; null when there is none. The first
+     * candidate refused stops the search, so large requests are not starved by small ones.
      */
     private Sequence admitNext() {
         for (Sequence s : waiting.candidates(LOOKAHEAD)) {
@@ -207,8 +248,7 @@ final class Scheduler {
             int matchable = matchableBlocks(s);
             BlockAllocator.PrefixMatch cached = allocator.cachedPrefix(s.prompt, s.blockHashes, matchable);
             int need = blocksFor(s.prefillTarget()) - cached.blocks() + cached.freeBlocks();
-            int reserve = options.memoryCentric() && !running.isEmpty() ? reserveBlocks : 0;
-            if (need + reserve > allocator.freeBlocks()) return null;
+            if (!admission.admits(running.size(), need, allocator.freeBlocks())) return null;
             waiting.remove(s);
             admit(s, matchable);
             return s;
@@ -281,11 +321,18 @@ final class Scheduler {
     }
 
     EngineMetrics metrics(long kvBlockBytes) {
+        // The runner's unattributed forward time (and all of it, from a runner that does not split
+        // it) counts as "other forward", so the parts add up to the steps' wall time.
+        long otherForward = forwardNanos - forwardParts.productNanos() - forwardParts.attentionNanos();
+        long scheduling = stepNanos - forwardNanos - samplingNanos;
         return new EngineMetrics(promptTokens, cachedTokens, computedTokens, recomputedTokens, iterations,
-                allocator.usedBlocks(), allocator.peakUsedBlocks(), allocator.totalBlocks(), kvBlockBytes, preemptions, sharedQueryChunks);
+                allocator.usedBlocks(), allocator.peakUsedBlocks(), allocator.totalBlocks(), kvBlockBytes, preemptions, sharedQueryChunks,
+                forwardParts.productNanos(), forwardParts.attentionNanos(), otherForward, samplingNanos, scheduling);
     }
 
     void resetMetrics() {
         promptTokens = cachedTokens = computedTokens = recomputedTokens = iterations = preemptions = sharedQueryChunks = 0;
+        stepNanos = forwardNanos = samplingNanos = 0;
+        forwardParts = ForwardTimes.NONE;
     }
 }
