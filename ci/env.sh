@@ -16,18 +16,21 @@ build_cli_jar() {
   cli_jar
 }
 
-# A Python with the pinned reference packages (llama_cpp 0.3.16, numpy, pyarrow): the machine's own
+# A Python with the pinned reference packages (llama_cpp 0.3.36, numpy, pyarrow): the machine's own
 # when it already has them, else a venv that gets them (llama-cpp-python builds from source:
 # minutes, once).
+LLAMA_CPP_VERSION=0.3.36
 python_env() {
-  if python3 -c "import llama_cpp, numpy, pyarrow, sys; sys.exit(llama_cpp.__version__ != '0.3.16')" 2>/dev/null; then
+  local check="import llama_cpp, numpy, pyarrow, sys; sys.exit(llama_cpp.__version__ != '$LLAMA_CPP_VERSION')"
+  if python3 -c "$check" 2>/dev/null; then
     command -v python3
     return
   fi
   if [ ! -x "$PY_VENV/bin/python" ]; then
     python3 -m venv "$PY_VENV"
   fi
-  if ! "$PY_VENV/bin/python" -c "import llama_cpp, numpy, pyarrow" 2>/dev/null; then
+  # An older pinned llama-cpp-python in the venv is upgraded, not used.
+  if ! "$PY_VENV/bin/python" -c "$check" 2>/dev/null; then
     "$PY_VENV/bin/pip" install --quiet --disable-pip-version-check -r "$REPO_ROOT/ci/python-requirements.txt" >&2
   fi
   echo "$PY_VENV/bin/python"

@@ -3,9 +3,9 @@
 `ci/bench.sh engine-batch`.
 
     llamacpp_batch.py MODEL WORKLOAD.jsonl --threads 2 --mode parallel --parallel 8
-                      [--order given|grouped] [--limit N] [--check K]
+                      [--order given|grouped] [--flash-attn on|off] [--limit N] [--check K]
 
-Runs every prompt of the workload through llama.cpp (llama-cpp-python 0.3.16) with greedy
+Runs every prompt of the workload through llama.cpp (llama-cpp-python 0.3.36) with greedy
 decoding and exactly max_tokens output tokens per prompt (EOS is not a stop: both engines must
 generate the same number of tokens), then prints ONE JSON line:
 
@@ -39,12 +39,16 @@ Modes:
                       (seq_cp; its examples/parallel shares a system prompt this way) but
                       llama-server does not do this; it goes beyond off-the-shelf llama.cpp.
 
-KV layout: llama.cpp (as vendored by 0.3.16) gives each of the n_seq_max sequences its own
+KV layout: llama.cpp (as vendored by 0.3.36) gives each of the n_seq_max sequences its own
 n_ctx / n_seq_max cells unless kv_unified is set, so n_ctx is P x (longest prompt + output),
 rounded up. With --kv-unified all sequences share one buffer; seq_cp then shares cells (no copy)
 but every token's attention runs over all cells in use. Without it, seq_cp between sequences
 copies the whole source stream (llama.cpp only supports full copies across streams) and the
 part past the shared prefix is removed again.
+
+--flash-attn on|off sets llama.cpp's flash attention (flash_attn_type ENABLED or DISABLED; the
+high-level Llama object takes it as flash_attn=True/False). Which is faster depends on the CPU and
+the batch shape, so the benchmark runs both and the best counts.
 
 --order grouped sorts the prompts by (group, id) so that a group's prompts are adjacent (the
 order our planner gives our engine); --order given keeps the file's arrival order. --limit N
@@ -115,7 +119,7 @@ def perf_tokens(ctx):
 def run_sequential(model, rows, a, reuse):
     llm = Llama(model_path=model, n_ctx=round_up(seq_len(rows), 256), n_batch=a.batch,
                 n_ubatch=a.ubatch, n_threads=a.threads, n_threads_batch=a.threads,
-                flash_attn=a.flash_attn, no_perf=False, logits_all=False, verbose=False)
+                flash_attn=(a.flash_attn == "on"), no_perf=False, logits_all=False, verbose=False)
     llm.eval(WARMUP_TOKENS)
     llm.reset()
     # The perf counters take in queued tokens at the next synchronize: flush the warm-up first.
@@ -179,7 +183,9 @@ class ParallelRunner:
         cp.n_seq_max = self.P
         cp.n_threads = a.threads
         cp.n_threads_batch = a.threads
-        cp.flash_attn = a.flash_attn
+        # flash_attn_type, not a bool: a ctypes structure would take an unknown attribute silently.
+        cp.flash_attn_type = (llama_cpp.LLAMA_FLASH_ATTN_TYPE_ENABLED if a.flash_attn == "on"
+                              else llama_cpp.LLAMA_FLASH_ATTN_TYPE_DISABLED)
         cp.kv_unified = a.kv_unified
         cp.no_perf = False
         self.ctx = llama_cpp.llama_init_from_model(self.model, cp)
@@ -388,7 +394,7 @@ def main():
     ap.add_argument("--batch", type=int, default=512, help="n_batch: tokens per llama_decode")
     ap.add_argument("--ubatch", type=int, default=512, help="n_ubatch: tokens per graph evaluation")
     ap.add_argument("--kv-unified", action="store_true", help="one KV buffer for all sequences")
-    ap.add_argument("--flash-attn", action="store_true")
+    ap.add_argument("--flash-attn", choices=["on", "off"], default="off", help="llama.cpp's flash attention")
     ap.add_argument("--wait-min", type=int, default=1,
                     help="parallel-shared: wait for a prefix at least this much longer")
     ap.add_argument("--order", choices=["given", "grouped"], default="given")
