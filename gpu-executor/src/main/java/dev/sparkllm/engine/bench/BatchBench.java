@@ -37,20 +37,28 @@ import java.util.Map;
  * each configuration and llama.cpp on the same file side by side.
  *
  * <pre>
- * BatchBench MODEL WORKLOAD.jsonl THREADS MODE [KV_MIB]
- *   engine    prefix sharing and memory-centric batching on, requests in the planner's order
- *   baseline  both off: first come first served, at most 8 sequences, arrival order
+ * BatchBench MODEL WORKLOAD.jsonl THREADS MODE [KV_MIB [FIXED_SEQUENCES]]
+ *   engine    (a) everything on: prefix sharing, memory-centric admission, the planner's order
+ *   arrival   (a') prefix sharing and memory-centric admission on, requests in the file's
+ *             (arrival) order, no planner: what vLLM's automatic prefix caching gives
+ *   nocache   (b) prefix sharing off, memory-centric admission on, the planner's order
+ *   fixed     everything on but fixed-count admission of FIXED_SEQUENCES (default 8) at a time
+ *   baseline  sharing off and fixed-count admission of 8, arrival order (the old plain baseline)
  *   queue     submits 4,096 requests (the workload repeated), runs 20 engine steps' worth of
  *             time, cancels, and reports peak KV and heap against the KV budget
  * </pre>
- * Greedy, exactly max_tokens output tokens each (EOS ignored), as the llama.cpp side does.
+ * KV_MIB (default 512) is the KV pool's budget. Greedy, exactly max_tokens output tokens each (EOS
+ * ignored), as the llama.cpp side does. Each mode runs on a fresh engine, after a warm-up on
+ * prompts the workload never uses. The JSON line carries the steps' time by part: products,
+ * attention, sampling, and other (the rest of the forward plus scheduling), in seconds.
  */
 public final class BatchBench {
     private BatchBench() {}
 
     public static void main(String[] args) throws Exception {
         if (args.length < 4) {
-            System.err.println("usage: BatchBench MODEL WORKLOAD.jsonl THREADS engine|baseline|queue [KV_MIB]");
+            System.err.println("usage: BatchBench MODEL WORKLOAD.jsonl THREADS engine|arrival|nocache|fixed|baseline|queue "
+                    + "[KV_MIB [FIXED_SEQUENCES]]");
             System.exit(2);
         }
         Path model = Path.of(args[0]);
@@ -58,10 +66,15 @@ public final class BatchBench {
         Parallel.setThreads(Integer.parseInt(args[2]));
         String mode = args[3];
         long kvBytes = (args.length > 4 ? Long.parseLong(args[4]) : 512) << 20;
+        int fixedSequences = args.length > 5 ? Integer.parseInt(args[5]) : 8;
+        // Sharing and memory-centric admission on; 256 sequences is only the safety ceiling.
         EngineOptions options = new EngineOptions(256, 512, 2048).withKvCacheBytes(kvBytes);
         try (LoadedModel loaded = ModelLoader.load(model)) {
             switch (mode) {
                 case "engine" -> throughput(loaded, options, plannerOrder(workload), mode);
+                case "arrival" -> throughput(loaded, options, workload, mode);
+                case "nocache" -> throughput(loaded, options.withPrefixSharing(false), plannerOrder(workload), mode);
+                case "fixed" -> throughput(loaded, options.withFixedCount(fixedSequences), plannerOrder(workload), mode);
                 case "baseline" -> throughput(loaded, options.plainBatching(8), workload, mode);
                 case "queue" -> queued(loaded, options, workload, 4096);
                 default -> throw new IllegalArgumentException("unknown mode " + mode);
@@ -92,13 +105,19 @@ public final class BatchBench {
                 outputTokens += r.completionTokens();
             }
             EngineMetrics m = engine.metrics();
+            EngineOptions o = engine.options();
             System.out.printf("{\"mode\": \"%s\", \"prompts\": %d, \"prompt_tokens\": %d, \"output_tokens\": %d, "
                             + "\"seconds\": %.3f, \"total_tps\": %.2f, \"computed_tokens\": %d, \"prefix_hit_ratio\": %.4f, "
-                            + "\"mean_tokens_per_step\": %.1f, \"peak_kv_blocks\": %d, \"peak_kv_mib\": %.1f, "
-                            + "\"kv_budget_mib\": %.1f, \"preemptions\": %d}%n",
+                            + "\"mean_tokens_per_step\": %.1f, \"steps\": %d, \"peak_kv_blocks\": %d, \"peak_kv_mib\": %.1f, "
+                            + "\"kv_budget_mib\": %.1f, \"preemptions\": %d, \"recomputed_tokens\": %d, "
+                            + "\"prefix_sharing\": %b, \"admission\": \"%s\", \"max_sequences\": %d, "
+                            + "\"products_s\": %.3f, \"attention_s\": %.3f, \"sampling_s\": %.3f, \"other_s\": %.3f}%n",
                     mode, results.size(), promptTokens, outputTokens, seconds, (promptTokens + outputTokens) / seconds,
-                    m.computedTokens(), m.prefixHitRatio(), m.meanTokensPerIteration(), m.peakKvBlocks(),
-                    m.peakKvBytes() / 1048576.0, (double) m.kvBlocks() * m.kvBlockBytes() / 1048576.0, m.preemptions());
+                    m.computedTokens(), m.prefixHitRatio(), m.meanTokensPerIteration(), m.iterations(), m.peakKvBlocks(),
+                    m.peakKvBytes() / 1048576.0, (double) m.kvBlocks() * m.kvBlockBytes() / 1048576.0, m.preemptions(),
+                    m.recomputedTokens(), o.prefixSharing(), o.memoryCentric() ? "memory-centric" : "fixed-count",
+                    o.maxSequences(), m.productNanos() / 1e9, m.attentionNanos() / 1e9, m.samplingNanos() / 1e9,
+                    (m.otherForwardNanos() + m.schedulingNanos()) / 1e9);
         }
     }
 
