@@ -2,22 +2,31 @@
 # Runs one benchmark by name and ends with one line "RESULT NAME key=value ...".
 #   engine-single  single-sequence prompt processing and decode tokens/s of the CPU engine,
 #                  side by side with llama.cpp (llama-cpp-python) on the same file and threads.
-#   engine-batch   the batch engine on a shared-prefix workload of the BatchLLM shape scaled to a CPU
-#                  and on a no-sharing one (PROMPTS, default 512; shared 512, distinct 64, output
-#                  32, sharing degree 16): total tokens/s of the engine, of the engine with sharing
-#                  and memory-centric batching off (FCFS, 8 sequences), and of llama.cpp
-#                  (LLAMA_MODES, default "parallel sequential-cache parallel-shared": llama-server's
-#                  slots with continuous batching and per-slot prompt cache; one prompt at a time
-#                  with its prompt cache; slots that copy a group's prefix KV with seq_cp, beyond
-#                  stock llama.cpp; the best counts); then
-#                  peak KV and heap with 4,096 requests queued (KV_MIB, default 512).
+#   engine-batch   the batch engine against itself with each idea taken away, and against llama.cpp,
+#                  on workloads of ci/bench/batch_workload.py (shared 512, distinct 64, output 32,
+#                  sharing degree 16): the shared shape at each of PROMPTS (a space-separated list,
+#                  default "64"; keys of the second and later counts carry the count, e.g.
+#                  shared512_engine_tps), no sharing at NOSHARING_PROMPTS (64), and the first shared
+#                  workload again in a KV pool of KV_TIGHT_MIB (default 45) where arrival order
+#                  thrashes. WORKLOAD_DIR=DIR takes DIR/shared.jsonl and DIR/nosharing.jsonl instead
+#                  of generating them (PROMPTS is then unused). Engine configurations (BatchBench):
+#                  (a) engine: everything on, the planner's order; (a') arrival: prefix caching
+#                  on, arrival order, no planner; (b) nocache; fixed: (a) with a fixed count of
+#                  FIXED_SEQUENCES (8) instead of memory-centric admission. llama.cpp
+#                  (llama-cpp-python 0.3.36): every mode of LLAMA_MODES (default "parallel
+#                  sequential-cache parallel-shared"; "none" skips llama.cpp and prints its keys as
+#                  nan) in every order of LLAMA_ORDERS ("given grouped") with flash attention in
+#                  LLAMA_FLASH ("on off"); the best counts and is named. Then peak KV and heap with
+#                  4,096 requests queued (KV_MIB, default 512, also the budget of the other runs).
+#                  The RESULT line comes from ci/bench/batch_result.py, which lists its ratios.
 #   planner        plans ROWS (default 1,000,000) generated prompts of the BatchLLM shape and of the
 #                  multi-level shape in a 4 GiB heap: plan time, peak heap, and prefill saving as a
 #                  fraction of the optimum next to an LRU prefix cache and a lexicographic sort.
 #   spark          Spark's overhead: the same ROWS (default 2,000) shared-prefix prompts through the
 #                  engine directly and through llm_generate on local[2] (spark-submit), one JVM.
 #   uwfq           the UWFQ scheduler: simulator table and a real Spark run (ci/bench-uwfq.sh).
-# Environment: THREADS (default 2), PROMPT_TOKENS (128), GEN_TOKENS (64), REPS (3).
+# Environment: THREADS (default 2), PROMPT_TOKENS (128), GEN_TOKENS (64), REPS (3), JAVA (the java
+# that runs the engine benchmarks, default "java"; e.g. /usr/lib/jvm/temurin-25-jdk-amd64/bin/java).
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$REPO_ROOT"
@@ -26,6 +35,7 @@ THREADS="${THREADS:-2}"
 PROMPT_TOKENS="${PROMPT_TOKENS:-128}"
 GEN_TOKENS="${GEN_TOKENS:-64}"
 REPS="${REPS:-3}"
+JAVA="${JAVA:-java}"
 
 json_field() { python3 -c "import json,sys; print(json.loads(sys.argv[1])[sys.argv[2]])" "$1" "$2"; }
 
@@ -35,7 +45,8 @@ case "$NAME" in
     JAR="$(build_cli_jar)"
     PY="$(python_env)"
     echo "model $MODEL, $THREADS threads, prompt $PROMPT_TOKENS tokens, decode $GEN_TOKENS tokens, best of $REPS" >&2
-    ours=$(java "${JVM_FLAGS[@]}" -cp "$JAR" dev.sparkllm.engine.bench.SingleSequenceBench \
+    "$JAVA" -version 2>&1 | head -n 1 >&2
+    ours=$("$JAVA" "${JVM_FLAGS[@]}" -cp "$JAR" dev.sparkllm.engine.bench.SingleSequenceBench \
       "$MODEL" "$THREADS" "$PROMPT_TOKENS" "$GEN_TOKENS" "$REPS" | tail -n 1)
     echo "sparkllm:  $ours" >&2
     theirs=$("$PY" ci/bench/llamacpp_single.py "$MODEL" --threads "$THREADS" \
@@ -50,60 +61,76 @@ print("RESULT engine-single threads=%s pp_tps=%.1f tg_tps=%.1f llamacpp_pp_tps=%
 PY
     ;;
   engine-batch)
-    PROMPTS="${PROMPTS:-512}"
+    PROMPTS="${PROMPTS:-64}"
+    NOSHARING_PROMPTS="${NOSHARING_PROMPTS:-64}"
     KV_MIB="${KV_MIB:-512}"
+    KV_TIGHT_MIB="${KV_TIGHT_MIB:-45}"
+    FIXED_SEQUENCES="${FIXED_SEQUENCES:-8}"
     LLAMA_MODES="${LLAMA_MODES:-parallel sequential-cache parallel-shared}"
+    LLAMA_ORDERS="${LLAMA_ORDERS:-given grouped}"
+    LLAMA_FLASH="${LLAMA_FLASH:-on off}"
+    [ "$LLAMA_MODES" = none ] && LLAMA_MODES=""
     MODEL="$(ci/fetch-model.sh)"
     JAR="$(build_cli_jar)"
-    PY="$(python_env)"
+    PY=""
+    [ -n "$LLAMA_MODES" ] && PY="$(python_env)"
     work=out/bench-batch
     mkdir -p "$work"
-    lines=()
-    for shape in shared nosharing; do
-      python3 ci/bench/batch_workload.py --shape "$shape" --prompts "$PROMPTS" --shared 512 --distinct 64 \
-        --output 32 --degree 16 --vocab 49152 --seed 7 --out "$work/$shape.jsonl" >&2
-      for mode in engine baseline; do
-        line=$(java "${JVM_FLAGS[@]}" -Xmx4g -cp "$JAR" dev.sparkllm.engine.bench.BatchBench "$MODEL" \
-          "$work/$shape.jsonl" "$THREADS" "$mode" "$KV_MIB" | tail -n 1)
-        echo "$shape $mode: $line" >&2
-        lines+=("$shape" "$line")
+    "$JAVA" -version 2>&1 | head -n 1 >&2
+    # Workloads, as label=file: the shared shape at each PROMPTS count (the first is "shared", the
+    # others "shared<N>"), no sharing, and the first shared file again under a tight KV budget.
+    workloads=()
+    if [ -n "${WORKLOAD_DIR:-}" ]; then
+      for shape in shared nosharing; do
+        [ -f "$WORKLOAD_DIR/$shape.jsonl" ] || { echo "WORKLOAD_DIR has no $shape.jsonl" >&2; exit 2; }
       done
-      # llama.cpp gets the prompts in the order our planner gives our engine (groups adjacent);
-      # each of its configurations runs, and the best counts.
+      workloads=("shared=$WORKLOAD_DIR/shared.jsonl" "nosharing=$WORKLOAD_DIR/nosharing.jsonl")
+    else
+      first=1
+      for n in $PROMPTS; do
+        label=shared; [ "$first" = 1 ] || label="shared$n"
+        first=0
+        python3 ci/bench/batch_workload.py --shape shared --prompts "$n" --shared 512 --distinct 64 \
+          --output 32 --degree 16 --vocab 49152 --seed 7 --out "$work/$label.jsonl" >&2
+        workloads+=("$label=$work/$label.jsonl")
+      done
+      python3 ci/bench/batch_workload.py --shape nosharing --prompts "$NOSHARING_PROMPTS" --shared 512 \
+        --distinct 64 --output 32 --degree 16 --vocab 49152 --seed 7 --out "$work/nosharing.jsonl" >&2
+      workloads+=("nosharing=$work/nosharing.jsonl")
+    fi
+    shared_file="${workloads[0]#*=}"
+    lines=()
+    run_engine() {  # label file mode kv_mib
+      local line
+      line=$("$JAVA" "${JVM_FLAGS[@]}" -Xmx4g -cp "$JAR" dev.sparkllm.engine.bench.BatchBench "$MODEL" \
+        "$2" "$THREADS" "$3" "$4" "$FIXED_SEQUENCES" | tail -n 1)
+      echo "$1 $3: $line" >&2
+      lines+=("$1" "$line")
+    }
+    for entry in "${workloads[@]}"; do
+      label="${entry%%=*}" file="${entry#*=}"
+      if [ "$label" = nosharing ]; then
+        run_engine "$label" "$file" engine "$KV_MIB"
+      else
+        for mode in engine arrival nocache fixed; do run_engine "$label" "$file" "$mode" "$KV_MIB"; done
+      fi
+      # llama.cpp: every mode, in arrival and grouped order, flash attention on and off; the best counts.
       for llama_mode in $LLAMA_MODES; do
-        line=$("$PY" ci/bench/llamacpp_batch.py "$MODEL" "$work/$shape.jsonl" --threads "$THREADS" \
-          --mode "$llama_mode" --order grouped 2>/dev/null | tail -n 1)
-        echo "$shape llama.cpp $llama_mode: $line" >&2
-        lines+=("$shape" "$line")
+        for order in $LLAMA_ORDERS; do
+          for fa in $LLAMA_FLASH; do
+            line=$("$PY" ci/bench/llamacpp_batch.py "$MODEL" "$file" --threads "$THREADS" \
+              --mode "$llama_mode" --order "$order" --flash-attn "$fa" 2>/dev/null | tail -n 1)
+            echo "$label llama.cpp $llama_mode $order fa=$fa: $line" >&2
+            lines+=("$label" "$line")
+          done
+        done
       done
     done
-    line=$(java "${JVM_FLAGS[@]}" -Xmx4g -cp "$JAR" dev.sparkllm.engine.bench.BatchBench "$MODEL" \
-      "$work/shared.jsonl" "$THREADS" queue "$KV_MIB" | tail -n 1)
-    echo "queue: $line" >&2
-    lines+=("queue" "$line")
-    python3 - "$THREADS" "${lines[@]}" <<'PY'
-import json, sys
-threads, rest = sys.argv[1], sys.argv[2:]
-runs = {}
-for shape, raw in zip(rest[0::2], rest[1::2]):
-    r = json.loads(raw)
-    runs[(shape, r.get("mode"))] = r
-out = ["RESULT engine-batch threads=%s" % threads]
-for shape in ("shared", "nosharing"):
-    ours, base = runs[(shape, "engine")], runs[(shape, "baseline")]
-    llama = max((v for (s, m), v in runs.items() if s == shape and m not in ("engine", "baseline")),
-                key=lambda v: v["total_tps"])
-    out.append("%s_llamacpp_mode=%s" % (shape, llama["mode"]))
-    out.append("%s_prompts=%d %s_tps=%.1f %s_baseline_tps=%.1f %s_llamacpp_tps=%.1f %s_vs_baseline=%.2f "
-               "%s_vs_llamacpp=%.2f %s_hit_ratio=%.3f %s_tokens_per_step=%.1f %s_peak_kv_mib=%.1f"
-               % (shape, ours["prompts"], shape, ours["total_tps"], shape, base["total_tps"], shape, llama["total_tps"],
-                  shape, ours["total_tps"] / base["total_tps"], shape, ours["total_tps"] / llama["total_tps"],
-                  shape, ours["prefix_hit_ratio"], shape, ours["mean_tokens_per_step"], shape, ours["peak_kv_mib"]))
-q = runs[("queue", "queue")]
-out.append("queued=%d kv_budget_mib=%.1f queue_peak_kv_mib=%.1f queue_heap_peak_mib=%.1f"
-           % (q["queued"], q["kv_budget_mib"], q["peak_kv_mib"], q["heap_used_peak_mib"]))
-print(" ".join(out))
-PY
+    # KV-constrained: the first shared workload in a pool smaller than its groups' working set,
+    # where arrival order evicts prefixes that later members need again.
+    for mode in engine arrival; do run_engine tight "$shared_file" "$mode" "$KV_TIGHT_MIB"; done
+    run_engine queue "$shared_file" queue "$KV_MIB"
+    python3 ci/bench/batch_result.py "$THREADS" "$KV_TIGHT_MIB" "${lines[@]}"
     ;;
   planner)
     ROWS="${ROWS:-1000000}"
@@ -145,7 +172,7 @@ PY
     exec ci/bench-uwfq.sh
     ;;
   *)
-    echo "unknown benchmark '$NAME' (known: engine-single, planner, spark, uwfq)" >&2
+    echo "unknown benchmark '$NAME' (known: engine-single, engine-batch, planner, spark, uwfq)" >&2
     exit 2
     ;;
 esac
