@@ -22,13 +22,14 @@ final class Q4Kernels {
     private Q4Kernels() {}
 
     private static final VectorSpecies<Byte> B64 = ByteVector.SPECIES_64;
+    private static final VectorSpecies<Integer> I = IntVector.SPECIES_256;
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_256;
     private static final int G = QuantizedMatrix.GROUP_ROWS;
     private static final int PAIRS = PackedQ4.BLOCK / 2;
 
     /** Columns 2p and 2p + 1 of the group's 8 rows, nibbles widened to int lanes. */
     private static IntVector pair(byte[] q, int at) {
-        return (IntVector) ByteVector.fromArray(B64, q, at).convert(VectorOperators.B2I, 0);
+        return (IntVector) ByteVector.fromArray(B64, q, at).convertShape(VectorOperators.B2I, I, 0);
     }
 
     private static FloatVector low(IntVector pair, FloatVector d, FloatVector m) {

@@ -19,7 +19,7 @@ final class Q8Kernels {
 
     /** Column k of the group whose quants start at qg, times the scales d. */
     private static FloatVector column(byte[] q, int qg, int k, FloatVector d) {
-        return ((FloatVector) ByteVector.fromArray(B64, q, qg + k * G).convert(VectorOperators.B2F, 0)).mul(d);
+        return ((FloatVector) ByteVector.fromArray(B64, q, qg + k * G).convertShape(VectorOperators.B2F, F, 0)).mul(d);
     }
 
     private static FloatVector at(float[] x, int i) {
