@@ -1,5 +1,6 @@
 package dev.sparkllm.engine.cpu;
 
+import dev.sparkllm.engine.backend.ForwardTimes;
 import dev.sparkllm.engine.backend.ModelRunner;
 import dev.sparkllm.engine.backend.StepBatch;
 import dev.sparkllm.engine.model.LayerWeights;
@@ -24,6 +25,8 @@ public final class CpuModelRunner implements ModelRunner {
     private final PagedAttention attention;
     private StepScratch scratch = new StepScratch(0, null);
     private CpuKvStorage kv;
+    // Forward time by part since takeForwardTimes (the engine thread only).
+    private long productNanos, attentionNanos, forwardNanos;
 
     public CpuModelRunner(ModelConfig config, ModelWeights weights, int maxContext) {
         this.config = config;
@@ -59,6 +62,7 @@ public final class CpuModelRunner implements ModelRunner {
         StepScratch s = scratch.capacity() >= n ? scratch : (scratch = new StepScratch(n, config));
         int dim = config.dim();
         if (kv == null) throw new IllegalStateException("allocateKv must be called before forward");
+        long begin = System.nanoTime();
         for (int t = 0; t < n; t++) {
             Dequantize.row(weights.tokenEmbedding(), batch.token(t), s.x, t * dim);
         }
@@ -67,6 +71,21 @@ public final class CpuModelRunner implements ModelRunner {
             feedForwardBlock(weights.layers()[l], n, s);
         }
         outputLogits(batch, s, logits);
+        forwardNanos += System.nanoTime() - begin;
+    }
+
+    @Override
+    public ForwardTimes takeForwardTimes() {
+        ForwardTimes t = new ForwardTimes(productNanos, attentionNanos, forwardNanos - productNanos - attentionNanos);
+        productNanos = attentionNanos = forwardNanos = 0;
+        return t;
+    }
+
+    /** Runs one part of the forward pass and adds its time to productNanos or attentionNanos. */
+    private long timed(Runnable part) {
+        long begin = System.nanoTime();
+        part.run();
+        return System.nanoTime() - begin;
     }
 
     private void attentionBlock(int layer, LayerWeights w, StepBatch batch, StepScratch s) {
@@ -78,8 +97,8 @@ public final class CpuModelRunner implements ModelRunner {
             VectorOps.rmsnorm(s.xb, t * dim, s.x, t * dim, w.attnNorm(), dim, config.rmsEps());
         }
         // q, k and v multiply the same input: one shared call quantizes it once.
-        MatMul.matmulShared(new WeightTensor[] {w.wq(), w.wk(), w.wv()}, s.xb, 0,
-                new float[][] {s.q, s.k, s.v}, THREE_ZEROS, n);
+        productNanos += timed(() -> MatMul.matmulShared(new WeightTensor[] {w.wq(), w.wk(), w.wv()}, s.xb, 0,
+                new float[][] {s.q, s.k, s.v}, THREE_ZEROS, n));
         for (int t = 0; t < n; t++) {
             if (w.bq() != null) VectorOps.addInPlace(s.q, t * qDim, w.bq(), 0, qDim);
             if (w.bk() != null) VectorOps.addInPlace(s.k, t * kvDim, w.bk(), 0, kvDim);
@@ -88,8 +107,8 @@ public final class CpuModelRunner implements ModelRunner {
             rope.apply(s.k, t * kvDim, config.kvHeads(), batch.position(t));
             kv.store(layer, batch.table(t).slot(batch.position(t)), s.k, t * kvDim, s.v, t * kvDim);
         }
-        attention.compute(layer, batch, kv, s.q, s.att);
-        MatMul.matmul(w.wo(), s.att, 0, s.xb, 0, n);
+        attentionNanos += timed(() -> attention.compute(layer, batch, kv, s.q, s.att));
+        productNanos += timed(() -> MatMul.matmul(w.wo(), s.att, 0, s.xb, 0, n));
         VectorOps.addInPlace(s.x, 0, s.xb, 0, n * dim);
     }
 
@@ -99,10 +118,10 @@ public final class CpuModelRunner implements ModelRunner {
         for (int t = 0; t < n; t++) {
             VectorOps.rmsnorm(s.xb, t * dim, s.x, t * dim, w.ffnNorm(), dim, config.rmsEps());
         }
-        MatMul.matmulShared(new WeightTensor[] {w.wGate(), w.wUp()}, s.xb, 0,
-                new float[][] {s.gate, s.up}, TWO_ZEROS, n);
+        productNanos += timed(() -> MatMul.matmulShared(new WeightTensor[] {w.wGate(), w.wUp()}, s.xb, 0,
+                new float[][] {s.gate, s.up}, TWO_ZEROS, n));
         VectorOps.siluMultiply(s.gate, s.up, n * ffn);
-        MatMul.matmul(w.wDown(), s.gate, 0, s.xb, 0, n);
+        productNanos += timed(() -> MatMul.matmul(w.wDown(), s.gate, 0, s.xb, 0, n));
         VectorOps.addInPlace(s.x, 0, s.xb, 0, n * dim);
     }
 
@@ -115,7 +134,8 @@ public final class CpuModelRunner implements ModelRunner {
             VectorOps.rmsnorm(s.xb, wanted * dim, s.x, t * dim, weights.outputNorm(), dim, config.rmsEps());
             wanted++;
         }
-        if (wanted > 0) MatMul.matmul(weights.output(), s.xb, 0, logits, 0, wanted);
+        int rows = wanted;
+        if (rows > 0) productNanos += timed(() -> MatMul.matmul(weights.output(), s.xb, 0, logits, 0, rows));
     }
 
     /** Activation buffers for a step of up to {@code capacity} tokens, reused across steps. */

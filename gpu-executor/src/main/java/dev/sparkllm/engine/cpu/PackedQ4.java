@@ -129,8 +129,8 @@ final class PackedQ4 implements QuantizedMatrix, TileKernels {
     }
 
     @Override public void tokens8(float[] x, int x0, int g, float[] out, int o0) { Q4Kernels.tokens8(this, x, x0, g, out, o0); }
-    @Override public void tokens4Groups2(float[] x, int x0, int g, float[] out, int o0) { Q4Kernels.tokens4Groups2(this, x, x0, g, out, o0); }
-    @Override public void groups4(float[] x, int x0, int g, float[] out, int o0) { Q4Kernels.groups4(this, x, x0, g, out, o0); }
+    @Override public void tokens4(float[] x, int x0, int g, float[] out, int o0) { Q4Kernels.tokens4(this, x, x0, g, out, o0); }
+    @Override public void groups3(float[] x, int x0, int g, float[] out, int o0) { Q4Kernels.groups3(this, x, x0, g, out, o0); }
     @Override public void single(float[] x, int x0, int g, float[] out, int o0) { Q4Kernels.single(this, x, x0, g, out, o0); }
 
     /** Heap bytes held. */

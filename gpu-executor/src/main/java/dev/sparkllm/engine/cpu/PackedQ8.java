@@ -108,8 +108,8 @@ final class PackedQ8 implements QuantizedMatrix, TileKernels {
     }
 
     @Override public void tokens8(float[] x, int x0, int g, float[] out, int o0) { Q8Kernels.tokens8(this, x, x0, g, out, o0); }
-    @Override public void tokens4Groups2(float[] x, int x0, int g, float[] out, int o0) { Q8Kernels.tokens4Groups2(this, x, x0, g, out, o0); }
-    @Override public void groups4(float[] x, int x0, int g, float[] out, int o0) { Q8Kernels.groups4(this, x, x0, g, out, o0); }
+    @Override public void tokens4(float[] x, int x0, int g, float[] out, int o0) { Q8Kernels.tokens4(this, x, x0, g, out, o0); }
+    @Override public void groups3(float[] x, int x0, int g, float[] out, int o0) { Q8Kernels.groups3(this, x, x0, g, out, o0); }
     @Override public void single(float[] x, int x0, int g, float[] out, int o0) { Q8Kernels.single(this, x, x0, g, out, o0); }
 
     long bytes() {

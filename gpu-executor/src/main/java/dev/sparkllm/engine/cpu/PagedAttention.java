@@ -4,6 +4,7 @@ import dev.sparkllm.engine.backend.StepBatch;
 import dev.sparkllm.engine.kv.BlockTable;
 import dev.sparkllm.engine.model.ModelConfig;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 import java.util.Arrays;
@@ -69,7 +70,7 @@ final class PagedAttention {
         float[] values = kv.values[layer];
         Parallel.parallelFor(items, (worker, from, to) -> {
             for (int item = from; item < to; item++) {
-                runItem(item, worker, batch, kv, keys, values, q, out);
+                runItem(item, worker, batch, keys, values, kv.kvDim, q, out);
             }
         });
         if (layer == 0) {
@@ -119,7 +120,7 @@ final class PagedAttention {
         return items;
     }
 
-    private void runItem(int item, int worker, StepBatch batch, CpuKvStorage kv, float[] keys, float[] values,
+    private void runItem(int item, int worker, StepBatch batch, float[] keys, float[] values, int kvDim,
                          float[] q, float[] out) {
         int headDim = c.headDim();
         int qDim = c.qDim();
@@ -146,7 +147,7 @@ final class PagedAttention {
                 int t = order[i];
                 BlockTable table = batch.table(t);
                 for (int h = firstHead; h < firstHead + groupSize; h++) {
-                    partial(t, h, table, chunk * CHUNK, (chunk + 1) * CHUNK, kv, keys, values, headOff, q, out,
+                    partial(t, h, table, chunk * CHUNK, (chunk + 1) * CHUNK, keys, values, kvDim, headOff, q, out,
                             scores, chunkOut);
                 }
             }
@@ -159,7 +160,7 @@ final class PagedAttention {
             for (int start = shared * CHUNK; start < length; start += CHUNK) {
                 int end = Math.min(start + CHUNK, length);
                 for (int h = firstHead; h < firstHead + groupSize; h++) {
-                    partial(t, h, table, start, end, kv, keys, values, headOff, q, out, scores, chunkOut);
+                    partial(t, h, table, start, end, keys, values, kvDim, headOff, q, out, scores, chunkOut);
                 }
             }
             for (int h = firstHead; h < firstHead + groupSize; h++) {
@@ -169,29 +170,26 @@ final class PagedAttention {
     }
 
     /** Attention of query (t, h) over positions [start, end), merged into its running result. */
-    private void partial(int t, int h, BlockTable table, int start, int end, CpuKvStorage kv, float[] keys,
-                         float[] values, int headOff, float[] q, float[] out, float[] scores, float[] chunkOut) {
+    private void partial(int t, int h, BlockTable table, int start, int end, float[] keys, float[] values, int kvDim,
+                         int headOff, float[] q, float[] out, float[] scores, float[] chunkOut) {
         int headDim = c.headDim();
         int qOff = t * c.qDim() + h * headDim;
         int len = end - start;
-        if (kv.blockSize % F.length() == 0) {
-            scoresByVector(q, qOff, table, start, len, kv, keys, headOff, scores);
+        if (headDim == HEAD_64) {
+            scores64(q, qOff, keys, table, start, len, kvDim, headOff, scores);
         } else {
-            scoresByPosition(q, qOff, table, start, len, kv, keys, headOff, scores);
+            for (int p = 0; p < len; p++) {
+                scores[p] = VectorOps.dot(q, qOff, keys, table.slot(start + p) * kvDim + headOff, headDim) * scale;
+            }
         }
         float chunkMax = VectorOps.max(scores, 0, len);
         float chunkSum = expShifted(scores, len, chunkMax);
         if (headDim == HEAD_64) {
-            weightedValues64(scores, values, table, start, end, kv, headOff, chunkOut);
+            weightedValues64(scores, values, table, start, len, kvDim, headOff, chunkOut);
         } else {
             Arrays.fill(chunkOut, 0, headDim, 0f);
-            int bs = kv.blockSize;
-            for (int p = start; p < end; ) {
-                int block = p / bs, segmentEnd = Math.min(end, (block + 1) * bs);
-                int v = (table.block(block) * bs + p - block * bs) * kv.kvDim + headOff;
-                for (; p < segmentEnd; p++, v += kv.kvDim) {
-                    VectorOps.axpy(scores[p - start], values, v, chunkOut, 0, headDim);
-                }
+            for (int p = 0; p < len; p++) {
+                VectorOps.axpy(scores[p], values, table.slot(start + p) * kvDim + headOff, chunkOut, 0, headDim);
             }
         }
         int state = t * c.heads() + h;
@@ -210,69 +208,6 @@ final class PagedAttention {
         for (; i < headDim; i++) out[qOff + i] = out[qOff + i] * keep + chunkOut[i] * add;
     }
 
-    /**
-     * scores[p] = q . k[start + p] * scale for the chunk's positions, eight positions per vector.
-     * The keys are transposed within their block ({@link CpuKvStorage#keyIndex}), so for each
-     * dimension d one load brings d of eight consecutive positions; the chunk's eight vectors of
-     * scores stay in registers as eight independent FMA chains over d. A block size that is a
-     * multiple of the vector length keeps each vector inside one block (chunks start at multiples of
-     * {@link #CHUNK}). Lanes past the chunk's length compute from whatever their block row holds and
-     * are never read; vectors wholly past it read the pool's first key row instead.
-     */
-    private void scoresByVector(float[] q, int qOff, BlockTable table, int start, int len, CpuKvStorage kv,
-                                float[] keys, int headOff, float[] scores) {
-        int bs = kv.blockSize, lanes = F.length();
-        int k0 = 0, k1 = 0, k2 = 0, k3 = 0, k4 = 0, k5 = 0, k6 = 0, k7 = 0;
-        int vectors = (len + lanes - 1) / lanes;
-        for (int v = 0; v < vectors; v++) {
-            int p = start + v * lanes, block = p / bs;
-            int at = kv.keyIndex(table.block(block) * bs + p - block * bs, headOff);
-            switch (v) {
-                case 0 -> k0 = at;
-                case 1 -> k1 = at;
-                case 2 -> k2 = at;
-                case 3 -> k3 = at;
-                case 4 -> k4 = at;
-                case 5 -> k5 = at;
-                case 6 -> k6 = at;
-                default -> k7 = at;
-            }
-        }
-        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
-        for (int d = 0, step = 0; d < c.headDim(); d++, step += bs) {
-            FloatVector qd = FloatVector.broadcast(F, q[qOff + d]);
-            a0 = FloatVector.fromArray(F, keys, k0 + step).fma(qd, a0);
-            a1 = FloatVector.fromArray(F, keys, k1 + step).fma(qd, a1);
-            a2 = FloatVector.fromArray(F, keys, k2 + step).fma(qd, a2);
-            a3 = FloatVector.fromArray(F, keys, k3 + step).fma(qd, a3);
-            a4 = FloatVector.fromArray(F, keys, k4 + step).fma(qd, a4);
-            a5 = FloatVector.fromArray(F, keys, k5 + step).fma(qd, a5);
-            a6 = FloatVector.fromArray(F, keys, k6 + step).fma(qd, a6);
-            a7 = FloatVector.fromArray(F, keys, k7 + step).fma(qd, a7);
-        }
-        a0.mul(scale).intoArray(scores, 0);
-        a1.mul(scale).intoArray(scores, 8);
-        a2.mul(scale).intoArray(scores, 16);
-        a3.mul(scale).intoArray(scores, 24);
-        a4.mul(scale).intoArray(scores, 32);
-        a5.mul(scale).intoArray(scores, 40);
-        a6.mul(scale).intoArray(scores, 48);
-        a7.mul(scale).intoArray(scores, 56);
-    }
-
-    /** The same scores, one position at a time, for block sizes that are not a multiple of the vector. */
-    private void scoresByPosition(float[] q, int qOff, BlockTable table, int start, int len, CpuKvStorage kv,
-                                  float[] keys, int headOff, float[] scores) {
-        int bs = kv.blockSize;
-        for (int p = 0; p < len; p++) {
-            int position = start + p, block = position / bs;
-            int at = kv.keyIndex(table.block(block) * bs + position - block * bs, headOff);
-            float s = 0f;
-            for (int d = 0; d < c.headDim(); d++, at += bs) s = Math.fma(keys[at], q[qOff + d], s);
-            scores[p] = s * scale;
-        }
-    }
-
     /** scores[i] = exp(scores[i] - max), rounded to f16; returns their sum. */
     private static float expShifted(float[] scores, int len, float max) {
         int i = 0;
@@ -287,25 +222,42 @@ final class PagedAttention {
         return sum;
     }
 
+    /** scores[p] = q . k[start + p] * scale for a 64-wide head, q held in registers. */
+    private void scores64(float[] q, int qOff, float[] keys, BlockTable table, int start, int len, int kvDim,
+                          int headOff, float[] scores) {
+        FloatVector q0 = FloatVector.fromArray(F, q, qOff), q1 = FloatVector.fromArray(F, q, qOff + 8);
+        FloatVector q2 = FloatVector.fromArray(F, q, qOff + 16), q3 = FloatVector.fromArray(F, q, qOff + 24);
+        FloatVector q4 = FloatVector.fromArray(F, q, qOff + 32), q5 = FloatVector.fromArray(F, q, qOff + 40);
+        FloatVector q6 = FloatVector.fromArray(F, q, qOff + 48), q7 = FloatVector.fromArray(F, q, qOff + 56);
+        for (int p = 0; p < len; p++) {
+            int k = table.slot(start + p) * kvDim + headOff;
+            FloatVector a = q0.mul(FloatVector.fromArray(F, keys, k));
+            FloatVector b = q1.mul(FloatVector.fromArray(F, keys, k + 8));
+            a = q2.fma(FloatVector.fromArray(F, keys, k + 16), a);
+            b = q3.fma(FloatVector.fromArray(F, keys, k + 24), b);
+            a = q4.fma(FloatVector.fromArray(F, keys, k + 32), a);
+            b = q5.fma(FloatVector.fromArray(F, keys, k + 40), b);
+            a = q6.fma(FloatVector.fromArray(F, keys, k + 48), a);
+            b = q7.fma(FloatVector.fromArray(F, keys, k + 56), b);
+            scores[p] = a.add(b).reduceLanes(VectorOperators.ADD) * scale;
+        }
+    }
+
     /** out = sum_p weights[p] * v[start + p] for a 64-wide head, accumulated in registers. */
-    private static void weightedValues64(float[] weights, float[] values, BlockTable table, int start, int end,
-                                         CpuKvStorage kv, int headOff, float[] out) {
+    private static void weightedValues64(float[] weights, float[] values, BlockTable table, int start, int len,
+                                         int kvDim, int headOff, float[] out) {
         FloatVector o0 = FloatVector.zero(F), o1 = o0, o2 = o0, o3 = o0, o4 = o0, o5 = o0, o6 = o0, o7 = o0;
-        int bs = kv.blockSize, kvDim = kv.kvDim;
-        for (int p = start; p < end; ) {
-            int block = p / bs, segmentEnd = Math.min(end, (block + 1) * bs);
-            int v = (table.block(block) * bs + p - block * bs) * kvDim + headOff;
-            for (; p < segmentEnd; p++, v += kvDim) {
-                FloatVector w = FloatVector.broadcast(F, weights[p - start]);
-                o0 = w.fma(FloatVector.fromArray(F, values, v), o0);
-                o1 = w.fma(FloatVector.fromArray(F, values, v + 8), o1);
-                o2 = w.fma(FloatVector.fromArray(F, values, v + 16), o2);
-                o3 = w.fma(FloatVector.fromArray(F, values, v + 24), o3);
-                o4 = w.fma(FloatVector.fromArray(F, values, v + 32), o4);
-                o5 = w.fma(FloatVector.fromArray(F, values, v + 40), o5);
-                o6 = w.fma(FloatVector.fromArray(F, values, v + 48), o6);
-                o7 = w.fma(FloatVector.fromArray(F, values, v + 56), o7);
-            }
+        for (int p = 0; p < len; p++) {
+            int v = table.slot(start + p) * kvDim + headOff;
+            FloatVector w = FloatVector.broadcast(F, weights[p]);
+            o0 = w.fma(FloatVector.fromArray(F, values, v), o0);
+            o1 = w.fma(FloatVector.fromArray(F, values, v + 8), o1);
+            o2 = w.fma(FloatVector.fromArray(F, values, v + 16), o2);
+            o3 = w.fma(FloatVector.fromArray(F, values, v + 24), o3);
+            o4 = w.fma(FloatVector.fromArray(F, values, v + 32), o4);
+            o5 = w.fma(FloatVector.fromArray(F, values, v + 40), o5);
+            o6 = w.fma(FloatVector.fromArray(F, values, v + 48), o6);
+            o7 = w.fma(FloatVector.fromArray(F, values, v + 56), o7);
         }
         o0.intoArray(out, 0);
         o1.intoArray(out, 8);

@@ -78,17 +78,15 @@ final class Q4Kernels {
         TileKernels.store(a7, out, o0 + 7 * rows, g, rows);
     }
 
-    static void tokens4Groups2(PackedQ4 w, float[] x, int x0, int g, float[] out, int o0) {
+    static void tokens4(PackedQ4 w, float[] x, int x0, int g, float[] out, int o0) {
         int cols = w.cols, nb = w.blocksPerRow;
         byte[] q = w.quants;
         int x1 = x0 + cols, x2 = x1 + cols, x3 = x2 + cols;
-        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0; // group g
-        FloatVector c0 = a0, c1 = a0, c2 = a0, c3 = a0;                  // group g + 1
+        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
         for (int b = 0; b < nb; b++) {
-            int gb = g * nb + b, gc = gb + nb;
+            int gb = g * nb + b;
             FloatVector d = FloatVector.fromArray(F, w.scales, gb * G), m = FloatVector.fromArray(F, w.mins, gb * G);
-            FloatVector e = FloatVector.fromArray(F, w.scales, gc * G), n = FloatVector.fromArray(F, w.mins, gc * G);
-            int qb = gb * PackedQ4.GROUP_BLOCK_BYTES, qc = gc * PackedQ4.GROUP_BLOCK_BYTES;
+            int qb = gb * PackedQ4.GROUP_BLOCK_BYTES;
             for (int p = 0, k = b * PackedQ4.BLOCK; p < PAIRS; p++, k += 2) {
                 IntVector pq = pair(q, qb + p * G);
                 FloatVector lo = low(pq, d, m);
@@ -97,13 +95,6 @@ final class Q4Kernels {
                 a1 = hi.fma(at(x, x1 + k + 1), lo.fma(at(x, x1 + k), a1));
                 a2 = hi.fma(at(x, x2 + k + 1), lo.fma(at(x, x2 + k), a2));
                 a3 = hi.fma(at(x, x3 + k + 1), lo.fma(at(x, x3 + k), a3));
-                pq = pair(q, qc + p * G);
-                lo = low(pq, e, n);
-                hi = high(pq, e, n);
-                c0 = hi.fma(at(x, x0 + k + 1), lo.fma(at(x, x0 + k), c0));
-                c1 = hi.fma(at(x, x1 + k + 1), lo.fma(at(x, x1 + k), c1));
-                c2 = hi.fma(at(x, x2 + k + 1), lo.fma(at(x, x2 + k), c2));
-                c3 = hi.fma(at(x, x3 + k + 1), lo.fma(at(x, x3 + k), c3));
             }
         }
         int rows = w.rows;
@@ -111,43 +102,32 @@ final class Q4Kernels {
         TileKernels.store(a1, out, o0 + rows, g, rows);
         TileKernels.store(a2, out, o0 + 2 * rows, g, rows);
         TileKernels.store(a3, out, o0 + 3 * rows, g, rows);
-        TileKernels.store(c0, out, o0, g + 1, rows);
-        TileKernels.store(c1, out, o0 + rows, g + 1, rows);
-        TileKernels.store(c2, out, o0 + 2 * rows, g + 1, rows);
-        TileKernels.store(c3, out, o0 + 3 * rows, g + 1, rows);
     }
 
-    static void groups4(PackedQ4 w, float[] x, int x0, int g, float[] out, int o0) {
+    static void groups3(PackedQ4 w, float[] x, int x0, int g, float[] out, int o0) {
         int nb = w.blocksPerRow;
         byte[] q = w.quants;
         float[] sc = w.scales, mn = w.mins;
-        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
+        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0;
         for (int b = 0; b < nb; b++) {
-            int g0 = g * nb + b, g1 = g0 + nb, g2 = g1 + nb, g3 = g2 + nb;
+            int g0 = g * nb + b, g1 = g0 + nb, g2 = g1 + nb;
+            FloatVector d0 = FloatVector.fromArray(F, sc, g0 * G), m0 = FloatVector.fromArray(F, mn, g0 * G);
+            FloatVector d1 = FloatVector.fromArray(F, sc, g1 * G), m1 = FloatVector.fromArray(F, mn, g1 * G);
+            FloatVector d2 = FloatVector.fromArray(F, sc, g2 * G), m2 = FloatVector.fromArray(F, mn, g2 * G);
             for (int p = 0, k = b * PackedQ4.BLOCK; p < PAIRS; p++, k += 2) {
                 FloatVector xl = at(x, x0 + k), xh = at(x, x0 + k + 1);
-                FloatVector d = FloatVector.fromArray(F, sc, g0 * G), m = FloatVector.fromArray(F, mn, g0 * G);
                 IntVector pq = pair(q, g0 * PackedQ4.GROUP_BLOCK_BYTES + p * G);
-                a0 = high(pq, d, m).fma(xh, low(pq, d, m).fma(xl, a0));
-                d = FloatVector.fromArray(F, sc, g1 * G);
-                m = FloatVector.fromArray(F, mn, g1 * G);
+                a0 = high(pq, d0, m0).fma(xh, low(pq, d0, m0).fma(xl, a0));
                 pq = pair(q, g1 * PackedQ4.GROUP_BLOCK_BYTES + p * G);
-                a1 = high(pq, d, m).fma(xh, low(pq, d, m).fma(xl, a1));
-                d = FloatVector.fromArray(F, sc, g2 * G);
-                m = FloatVector.fromArray(F, mn, g2 * G);
+                a1 = high(pq, d1, m1).fma(xh, low(pq, d1, m1).fma(xl, a1));
                 pq = pair(q, g2 * PackedQ4.GROUP_BLOCK_BYTES + p * G);
-                a2 = high(pq, d, m).fma(xh, low(pq, d, m).fma(xl, a2));
-                d = FloatVector.fromArray(F, sc, g3 * G);
-                m = FloatVector.fromArray(F, mn, g3 * G);
-                pq = pair(q, g3 * PackedQ4.GROUP_BLOCK_BYTES + p * G);
-                a3 = high(pq, d, m).fma(xh, low(pq, d, m).fma(xl, a3));
+                a2 = high(pq, d2, m2).fma(xh, low(pq, d2, m2).fma(xl, a2));
             }
         }
         int rows = w.rows;
         TileKernels.store(a0, out, o0, g, rows);
         TileKernels.store(a1, out, o0, g + 1, rows);
         TileKernels.store(a2, out, o0, g + 2, rows);
-        TileKernels.store(a3, out, o0, g + 3, rows);
     }
 
     static void single(PackedQ4 w, float[] x, int x0, int g, float[] out, int o0) {

@@ -57,27 +57,20 @@ final class Q8Kernels {
         TileKernels.store(a7, out, o0 + 7 * rows, g, rows);
     }
 
-    static void tokens4Groups2(PackedQ8 w, float[] x, int x0, int g, float[] out, int o0) {
+    static void tokens4(PackedQ8 w, float[] x, int x0, int g, float[] out, int o0) {
         int cols = w.cols, gs = w.groupSize, perRow = cols / gs;
         byte[] q = w.quants;
-        int qg = g * cols * G, qh = qg + cols * G;
+        int qg = g * cols * G;
         int x1 = x0 + cols, x2 = x1 + cols, x3 = x2 + cols;
-        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0; // group g
-        FloatVector c0 = a0, c1 = a0, c2 = a0, c3 = a0;                  // group g + 1
+        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
         for (int s = 0; s < perRow; s++) {
             FloatVector d = FloatVector.fromArray(F, w.scales, (g * perRow + s) * G);
-            FloatVector e = FloatVector.fromArray(F, w.scales, ((g + 1) * perRow + s) * G);
             for (int k = s * gs, end = k + gs; k < end; k++) {
                 FloatVector v = column(q, qg, k, d);
                 a0 = v.fma(at(x, x0 + k), a0);
                 a1 = v.fma(at(x, x1 + k), a1);
                 a2 = v.fma(at(x, x2 + k), a2);
                 a3 = v.fma(at(x, x3 + k), a3);
-                v = column(q, qh, k, e);
-                c0 = v.fma(at(x, x0 + k), c0);
-                c1 = v.fma(at(x, x1 + k), c1);
-                c2 = v.fma(at(x, x2 + k), c2);
-                c3 = v.fma(at(x, x3 + k), c3);
             }
         }
         int rows = w.rows;
@@ -85,36 +78,29 @@ final class Q8Kernels {
         TileKernels.store(a1, out, o0 + rows, g, rows);
         TileKernels.store(a2, out, o0 + 2 * rows, g, rows);
         TileKernels.store(a3, out, o0 + 3 * rows, g, rows);
-        TileKernels.store(c0, out, o0, g + 1, rows);
-        TileKernels.store(c1, out, o0 + rows, g + 1, rows);
-        TileKernels.store(c2, out, o0 + 2 * rows, g + 1, rows);
-        TileKernels.store(c3, out, o0 + 3 * rows, g + 1, rows);
     }
 
-    static void groups4(PackedQ8 w, float[] x, int x0, int g, float[] out, int o0) {
+    static void groups3(PackedQ8 w, float[] x, int x0, int g, float[] out, int o0) {
         int cols = w.cols, gs = w.groupSize, perRow = cols / gs;
         byte[] q = w.quants;
         float[] sc = w.scales;
-        int q0 = g * cols * G, q1 = q0 + cols * G, q2 = q1 + cols * G, q3 = q2 + cols * G;
-        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
+        int q0 = g * cols * G, q1 = q0 + cols * G, q2 = q1 + cols * G;
+        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0;
         for (int s = 0; s < perRow; s++) {
             FloatVector d0 = FloatVector.fromArray(F, sc, (g * perRow + s) * G);
             FloatVector d1 = FloatVector.fromArray(F, sc, ((g + 1) * perRow + s) * G);
             FloatVector d2 = FloatVector.fromArray(F, sc, ((g + 2) * perRow + s) * G);
-            FloatVector d3 = FloatVector.fromArray(F, sc, ((g + 3) * perRow + s) * G);
             for (int k = s * gs, end = k + gs; k < end; k++) {
                 FloatVector xk = at(x, x0 + k);
                 a0 = column(q, q0, k, d0).fma(xk, a0);
                 a1 = column(q, q1, k, d1).fma(xk, a1);
                 a2 = column(q, q2, k, d2).fma(xk, a2);
-                a3 = column(q, q3, k, d3).fma(xk, a3);
             }
         }
         int rows = w.rows;
         TileKernels.store(a0, out, o0, g, rows);
         TileKernels.store(a1, out, o0, g + 1, rows);
         TileKernels.store(a2, out, o0, g + 2, rows);
-        TileKernels.store(a3, out, o0, g + 3, rows);
     }
 
     static void single(PackedQ8 w, float[] x, int x0, int g, float[] out, int o0) {

@@ -11,9 +11,14 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Why several shapes: each (row, token) accumulator is one FMA chain, and an FMA waits about
  * four cycles for the one before it, so a tile must carry at least eight independent chains to
  * keep AVX2's two FMA ports busy; and it must keep its accumulators, the decoded weights and one
- * broadcast activation within the 16 vector registers. Eight tokens of one group, four tokens of
- * two groups and one token of four groups all carry eight chains; the single-token single-group
- * tile only covers what is left over. All shapes compute each (row, token) identically.
+ * broadcast activation within the 16 vector registers. Eight tokens of one group carry eight
+ * chains. The smaller shapes (four tokens of one group, one token of three groups) are sized to
+ * what Java 17's C2 inlines into one method: past about 18,000 IR nodes
+ * (NodeCountInliningCutoff, not settable in product JVMs) it stops inlining the Vector API calls
+ * of the rest of the method, and each one left becomes a call on a boxed vector, ten times
+ * slower. Four tokens of two groups and one token of four groups crossed that line. The
+ * single-token single-group tile covers what is left over. All shapes compute each (row, token)
+ * identically.
  *
  * <p>Arguments: x0 is the offset of the tile's first token in x (token i at x0 + i * cols); o0 is
  * the offset of that token's output row (token i's row r at o0 + i * rows + r).
@@ -28,11 +33,11 @@ interface TileKernels {
     /** Eight tokens times group g. */
     void tokens8(float[] x, int x0, int g, float[] out, int o0);
 
-    /** Four tokens times groups g and g + 1. */
-    void tokens4Groups2(float[] x, int x0, int g, float[] out, int o0);
+    /** Four tokens times group g. */
+    void tokens4(float[] x, int x0, int g, float[] out, int o0);
 
-    /** One token times groups g .. g + 3. */
-    void groups4(float[] x, int x0, int g, float[] out, int o0);
+    /** One token times groups g .. g + 2. */
+    void groups3(float[] x, int x0, int g, float[] out, int o0);
 
     /** One token times group g. */
     void single(float[] x, int x0, int g, float[] out, int o0);
@@ -46,16 +51,12 @@ interface TileKernels {
             for (int g = groupFrom; g < groupTo; g++) k.tokens8(x, xOff + t * cols, g, out, outOff + t * rows);
         }
         if (t + 4 <= tokenTo) {
-            int g = groupFrom;
-            for (; g + 2 <= groupTo; g += 2) k.tokens4Groups2(x, xOff + t * cols, g, out, outOff + t * rows);
-            for (; g < groupTo; g++) {
-                for (int i = t; i < t + 4; i++) k.single(x, xOff + i * cols, g, out, outOff + i * rows);
-            }
+            for (int g = groupFrom; g < groupTo; g++) k.tokens4(x, xOff + t * cols, g, out, outOff + t * rows);
             t += 4;
         }
         for (; t < tokenTo; t++) {
             int g = groupFrom;
-            for (; g + 4 <= groupTo; g += 4) k.groups4(x, xOff + t * cols, g, out, outOff + t * rows);
+            for (; g + 3 <= groupTo; g += 3) k.groups3(x, xOff + t * cols, g, out, outOff + t * rows);
             for (; g < groupTo; g++) k.single(x, xOff + t * cols, g, out, outOff + t * rows);
         }
     }

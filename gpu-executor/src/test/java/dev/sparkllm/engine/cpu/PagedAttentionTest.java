@@ -15,8 +15,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The CPU attention kernel against the textbook formula in double precision, over block tables
- * that scatter a sequence across the pool, for the vector path (block size a multiple of eight)
- * and the per-position path, a 64-wide head and another width. Then the invariant the engine's
+ * that scatter a sequence across the pool, for block sizes that do and do not divide the 64-position
+ * chunk, a 64-wide head (its register path) and another width. Then the invariant the engine's
  * batch invariance rests on: a query gets the same bits alone as inside a step where other
  * sequences share its prefix blocks (the shared path).
  */
@@ -64,7 +64,7 @@ class PagedAttentionTest {
             for (int p = 0; p <= position; p++) {
                 int slot = table.slot(p);
                 double s = 0;
-                for (int i = 0; i < d; i++) s += q[qRow + h * d + i] * (double) kv.keys[0][kv.keyIndex(slot, headOff + i)];
+                for (int i = 0; i < d; i++) s += q[qRow + h * d + i] * (double) kv.keys[0][slot * kv.kvDim + headOff + i];
                 scores[p] = s / Math.sqrt(d);
                 max = Math.max(max, scores[p]);
             }
