@@ -9,6 +9,11 @@ import jdk.incubator.vector.VectorSpecies;
  * The register tiles of {@link TileKernels} for {@link PackedQ8}: per column of a group, one
  * 8-byte load widened to floats and scaled (one multiply), then one FMA per token with the
  * token's broadcast activation. See {@link Q4Kernels} for why activations stay float.
+ *
+ * <p>Each tile walks the columns in one flat loop and reloads the scales where a scale group
+ * starts. A loop per scale group with an inner loop over its 16 or 32 columns ran four times
+ * slower under Java 17's C2 (measured in isolation: 0.6 against 2.3 billion multiply-adds a second
+ * for one token of three groups).
  */
 final class Q8Kernels {
     private Q8Kernels() {}
@@ -29,22 +34,26 @@ final class Q8Kernels {
     static void tokens8(PackedQ8 w, float[] x, int x0, int g, float[] out, int o0) {
         int cols = w.cols, gs = w.groupSize, perRow = cols / gs;
         byte[] q = w.quants;
+        float[] sc = w.scales;
         int qg = g * cols * G;
         int x1 = x0 + cols, x2 = x1 + cols, x3 = x2 + cols, x4 = x3 + cols, x5 = x4 + cols, x6 = x5 + cols, x7 = x6 + cols;
         FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
-        for (int s = 0; s < perRow; s++) {
-            FloatVector d = FloatVector.fromArray(F, w.scales, (g * perRow + s) * G);
-            for (int k = s * gs, end = k + gs; k < end; k++) {
-                FloatVector v = column(q, qg, k, d);
-                a0 = v.fma(at(x, x0 + k), a0);
-                a1 = v.fma(at(x, x1 + k), a1);
-                a2 = v.fma(at(x, x2 + k), a2);
-                a3 = v.fma(at(x, x3 + k), a3);
-                a4 = v.fma(at(x, x4 + k), a4);
-                a5 = v.fma(at(x, x5 + k), a5);
-                a6 = v.fma(at(x, x6 + k), a6);
-                a7 = v.fma(at(x, x7 + k), a7);
+        FloatVector d = a0;
+        for (int k = 0, next = 0, si = g * perRow * G; k < cols; k++) {
+            if (k == next) {
+                d = FloatVector.fromArray(F, sc, si);
+                si += G;
+                next += gs;
             }
+            FloatVector v = column(q, qg, k, d);
+            a0 = v.fma(at(x, x0 + k), a0);
+            a1 = v.fma(at(x, x1 + k), a1);
+            a2 = v.fma(at(x, x2 + k), a2);
+            a3 = v.fma(at(x, x3 + k), a3);
+            a4 = v.fma(at(x, x4 + k), a4);
+            a5 = v.fma(at(x, x5 + k), a5);
+            a6 = v.fma(at(x, x6 + k), a6);
+            a7 = v.fma(at(x, x7 + k), a7);
         }
         int rows = w.rows;
         TileKernels.store(a0, out, o0, g, rows);
@@ -60,18 +69,22 @@ final class Q8Kernels {
     static void tokens4(PackedQ8 w, float[] x, int x0, int g, float[] out, int o0) {
         int cols = w.cols, gs = w.groupSize, perRow = cols / gs;
         byte[] q = w.quants;
+        float[] sc = w.scales;
         int qg = g * cols * G;
         int x1 = x0 + cols, x2 = x1 + cols, x3 = x2 + cols;
         FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
-        for (int s = 0; s < perRow; s++) {
-            FloatVector d = FloatVector.fromArray(F, w.scales, (g * perRow + s) * G);
-            for (int k = s * gs, end = k + gs; k < end; k++) {
-                FloatVector v = column(q, qg, k, d);
-                a0 = v.fma(at(x, x0 + k), a0);
-                a1 = v.fma(at(x, x1 + k), a1);
-                a2 = v.fma(at(x, x2 + k), a2);
-                a3 = v.fma(at(x, x3 + k), a3);
+        FloatVector d = a0;
+        for (int k = 0, next = 0, si = g * perRow * G; k < cols; k++) {
+            if (k == next) {
+                d = FloatVector.fromArray(F, sc, si);
+                si += G;
+                next += gs;
             }
+            FloatVector v = column(q, qg, k, d);
+            a0 = v.fma(at(x, x0 + k), a0);
+            a1 = v.fma(at(x, x1 + k), a1);
+            a2 = v.fma(at(x, x2 + k), a2);
+            a3 = v.fma(at(x, x3 + k), a3);
         }
         int rows = w.rows;
         TileKernels.store(a0, out, o0, g, rows);
@@ -85,17 +98,21 @@ final class Q8Kernels {
         byte[] q = w.quants;
         float[] sc = w.scales;
         int q0 = g * cols * G, q1 = q0 + cols * G, q2 = q1 + cols * G;
+        int groupScales = perRow * G;
         FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0;
-        for (int s = 0; s < perRow; s++) {
-            FloatVector d0 = FloatVector.fromArray(F, sc, (g * perRow + s) * G);
-            FloatVector d1 = FloatVector.fromArray(F, sc, ((g + 1) * perRow + s) * G);
-            FloatVector d2 = FloatVector.fromArray(F, sc, ((g + 2) * perRow + s) * G);
-            for (int k = s * gs, end = k + gs; k < end; k++) {
-                FloatVector xk = at(x, x0 + k);
-                a0 = column(q, q0, k, d0).fma(xk, a0);
-                a1 = column(q, q1, k, d1).fma(xk, a1);
-                a2 = column(q, q2, k, d2).fma(xk, a2);
+        FloatVector d0 = a0, d1 = a0, d2 = a0;
+        for (int k = 0, next = 0, si = g * groupScales; k < cols; k++) {
+            if (k == next) {
+                d0 = FloatVector.fromArray(F, sc, si);
+                d1 = FloatVector.fromArray(F, sc, si + groupScales);
+                d2 = FloatVector.fromArray(F, sc, si + 2 * groupScales);
+                si += G;
+                next += gs;
             }
+            FloatVector xk = at(x, x0 + k);
+            a0 = column(q, q0, k, d0).fma(xk, a0);
+            a1 = column(q, q1, k, d1).fma(xk, a1);
+            a2 = column(q, q2, k, d2).fma(xk, a2);
         }
         int rows = w.rows;
         TileKernels.store(a0, out, o0, g, rows);
@@ -106,11 +123,16 @@ final class Q8Kernels {
     static void single(PackedQ8 w, float[] x, int x0, int g, float[] out, int o0) {
         int cols = w.cols, gs = w.groupSize, perRow = cols / gs;
         byte[] q = w.quants;
+        float[] sc = w.scales;
         int qg = g * cols * G;
-        FloatVector a = FloatVector.zero(F);
-        for (int s = 0; s < perRow; s++) {
-            FloatVector d = FloatVector.fromArray(F, w.scales, (g * perRow + s) * G);
-            for (int k = s * gs, end = k + gs; k < end; k++) a = column(q, qg, k, d).fma(at(x, x0 + k), a);
+        FloatVector a = FloatVector.zero(F), d = a;
+        for (int k = 0, next = 0, si = g * perRow * G; k < cols; k++) {
+            if (k == next) {
+                d = FloatVector.fromArray(F, sc, si);
+                si += G;
+                next += gs;
+            }
+            a = column(q, qg, k, d).fma(at(x, x0 + k), a);
         }
         TileKernels.store(a, out, o0, g, w.rows);
     }
