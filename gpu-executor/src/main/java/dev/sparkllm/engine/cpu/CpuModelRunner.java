@@ -81,7 +81,7 @@ public final class CpuModelRunner implements ModelRunner {
         return t;
     }
 
-    /** Runs one part of the forward pass and adds its time to productNanos or attentionNanos. */
+    /** Runs one part of the forward pass and returns its wall time in nanoseconds. */
     private long timed(Runnable part) {
         long begin = System.nanoTime();
         part.run();

@@ -21,8 +21,12 @@ import dev.sparkllm.engine.tensor.WeightTensor;
 public final class MatMul {
     private MatMul() {}
 
-    /** Row groups per work item: 32 rows, enough work per item to amortize its claim. */
-    private static final int TILE_GROUPS = 4;
+    /**
+     * Row groups per work item: 48 rows, enough work per item to amortize its claim, and a multiple
+     * of the three groups of a single token's widest tile, so a decode step's groups never fall to
+     * the one-chain tile.
+     */
+    private static final int TILE_GROUPS = 6;
     /**
      * Tokens per work item: 64 tokens of up to 1,536 floats (384 KiB) stay in a 512 KiB L2
      * while the row tiles stream past them.

@@ -12,10 +12,10 @@ import jdk.incubator.vector.VectorSpecies;
  * four cycles for the one before it, so a tile must carry at least eight independent chains to
  * keep AVX2's two FMA ports busy; and it must keep its accumulators, the decoded weights and one
  * broadcast activation within the 16 vector registers. Eight tokens of one group carry eight
- * chains. The smaller shapes (four tokens of one group, one token of three groups) are sized to
- * what Java 17's C2 inlines into one method: past about 18,000 IR nodes
+ * chains. The smaller shapes (four tokens of one group, one token of three groups) carry fewer,
+ * because they are sized to what Java 17's C2 inlines into one method: past its node budget
  * (NodeCountInliningCutoff, not settable in product JVMs) it stops inlining the Vector API calls
- * of the rest of the method, and each one left becomes a call on a boxed vector, ten times
+ * of the rest of the method, and each one left runs as a call on a boxed vector, several times
  * slower. Four tokens of two groups and one token of four groups crossed that line. The
  * single-token single-group tile covers what is left over. All shapes compute each (row, token)
  * identically.
