@@ -8,7 +8,7 @@ import dev.sparkllm.engine.tensor.WeightTensor;
  *
  * <p>One call is one matrix product over all of the step's tokens (prefill chunks and decode
  * tokens alike). Quantized weights ({@link QuantizedMatrix}) are decoded in registers by the
- * kernels of {@link TileKernels}, each tile of eight rows read once per eight tokens from L1.
+ * kernels of {@link TileKernels}, each tile of eight rows read once per four tokens from L1.
  * The work items are (token chunk, row tile) pairs, chunk-major: a chunk of
  * {@link #TOKEN_CHUNK} tokens' activations stays in L2 while every row tile passes over it.
  * Every token takes the same arithmetic whatever the call's size, so results are batch-invariant.
@@ -115,6 +115,9 @@ public final class MatMul {
     }
 
     private static void quantized(Target[] targets, int tiles, float[] x, int xOffset, int nTokens) {
+        boolean sums = false;
+        for (Target target : targets) sums |= target.w.needsBlockSums();
+        TileInput in = TileInput.of(x, xOffset, targets[0].w.cols(), nTokens, sums);
         int chunks = (nTokens + TOKEN_CHUNK - 1) / TOKEN_CHUNK;
         Parallel.parallelFor(chunks * tiles, (worker, from, to) -> {
             for (int item = from; item < to; item++) {
@@ -124,7 +127,7 @@ public final class MatMul {
                 int g1 = Math.min(target.w.groups(), g0 + TILE_GROUPS);
                 int t0 = chunk * TOKEN_CHUNK;
                 int t1 = Math.min(nTokens, t0 + TOKEN_CHUNK);
-                target.w.multiply(x, xOffset, t0, t1, g0, g1, target.out, target.outOffset);
+                target.w.multiply(in, t0, t1, g0, g1, target.out, target.outOffset);
             }
         });
     }

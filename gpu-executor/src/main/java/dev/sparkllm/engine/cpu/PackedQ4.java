@@ -110,8 +110,33 @@ final class PackedQ4 implements QuantizedMatrix, TileKernels {
     @Override public int cols() { return cols; }
 
     @Override
-    public void multiply(float[] x, int xOff, int tokenFrom, int tokenTo, int groupFrom, int groupTo, float[] out, int outOff) {
-        TileKernels.cover(this, x, xOff, tokenFrom, tokenTo, groupFrom, groupTo, out, outOff);
+    public void multiply(TileInput in, int tokenFrom, int tokenTo, int groupFrom, int groupTo, float[] out, int outOff) {
+        TileKernels.cover(this, in, tokenFrom, tokenTo, groupFrom, groupTo, out, outOff);
+    }
+
+    @Override
+    public boolean needsBlockSums() {
+        return true;
+    }
+
+    /** Per block: the quants' FMA chain over the block's columns, then min * sum + (scale * chain + total). */
+    @Override
+    public float referenceDot(int r, float[] x, int xOff) {
+        int lane = r % GROUP_ROWS;
+        float total = 0f;
+        for (int b = 0; b < blocksPerRow; b++) {
+            int gb = groupBlock(r, b);
+            float chain = 0f;
+            for (int pair = 0; pair < BLOCK / 2; pair++) {
+                int v = quants[gb * GROUP_BLOCK_BYTES + pair * GROUP_ROWS + lane] & 0xFF;
+                int k = xOff + b * BLOCK + 2 * pair;
+                chain = Math.fma((float) (v & 0x0F), x[k], chain);
+                chain = Math.fma((float) (v >>> 4), x[k + 1], chain);
+            }
+            float sum = TileInput.blockSum(x, xOff + b * BLOCK);
+            total = Math.fma(mins[gb * GROUP_ROWS + lane], sum, Math.fma(scales[gb * GROUP_ROWS + lane], chain, total));
+        }
+        return total;
     }
 
     @Override
@@ -128,10 +153,9 @@ final class PackedQ4 implements QuantizedMatrix, TileKernels {
         }
     }
 
-    @Override public void tokens8(float[] x, int x0, int g, float[] out, int o0) { Q4Kernels.tokens8(this, x, x0, g, out, o0); }
-    @Override public void tokens4(float[] x, int x0, int g, float[] out, int o0) { Q4Kernels.tokens4(this, x, x0, g, out, o0); }
-    @Override public void groups3(float[] x, int x0, int g, float[] out, int o0) { Q4Kernels.groups3(this, x, x0, g, out, o0); }
-    @Override public void single(float[] x, int x0, int g, float[] out, int o0) { Q4Kernels.single(this, x, x0, g, out, o0); }
+    @Override public void tokens4(TileInput in, int t, int g, float[] out, int o0) { Q4Kernels.tokens4(this, in, t, g, out, o0); }
+    @Override public void groups3(TileInput in, int t, int g, float[] out, int o0) { Q4Kernels.groups3(this, in, t, g, out, o0); }
+    @Override public void single(TileInput in, int t, int g, float[] out, int o0) { Q4Kernels.single(this, in, t, g, out, o0); }
 
     /** Heap bytes held. */
     long bytes() {

@@ -94,8 +94,28 @@ final class PackedQ8 implements QuantizedMatrix, TileKernels {
     @Override public int cols() { return cols; }
 
     @Override
-    public void multiply(float[] x, int xOff, int tokenFrom, int tokenTo, int groupFrom, int groupTo, float[] out, int outOff) {
-        TileKernels.cover(this, x, xOff, tokenFrom, tokenTo, groupFrom, groupTo, out, outOff);
+    public void multiply(TileInput in, int tokenFrom, int tokenTo, int groupFrom, int groupTo, float[] out, int outOff) {
+        TileKernels.cover(this, in, tokenFrom, tokenTo, groupFrom, groupTo, out, outOff);
+    }
+
+    @Override
+    public boolean needsBlockSums() {
+        return false;
+    }
+
+    /** Per scale group: the quants' FMA chain over the group's columns, then scale * chain + total. */
+    @Override
+    public float referenceDot(int r, float[] x, int xOff) {
+        int g = r / GROUP_ROWS, lane = r % GROUP_ROWS;
+        float total = 0f;
+        for (int s = 0; s < cols / groupSize; s++) {
+            float chain = 0f;
+            for (int k = s * groupSize; k < (s + 1) * groupSize; k++) {
+                chain = Math.fma((float) quants[(g * cols + k) * GROUP_ROWS + lane], x[xOff + k], chain);
+            }
+            total = Math.fma(scales[(g * (cols / groupSize) + s) * GROUP_ROWS + lane], chain, total);
+        }
+        return total;
     }
 
     @Override
@@ -107,10 +127,9 @@ final class PackedQ8 implements QuantizedMatrix, TileKernels {
         }
     }
 
-    @Override public void tokens8(float[] x, int x0, int g, float[] out, int o0) { Q8Kernels.tokens8(this, x, x0, g, out, o0); }
-    @Override public void tokens4(float[] x, int x0, int g, float[] out, int o0) { Q8Kernels.tokens4(this, x, x0, g, out, o0); }
-    @Override public void groups3(float[] x, int x0, int g, float[] out, int o0) { Q8Kernels.groups3(this, x, x0, g, out, o0); }
-    @Override public void single(float[] x, int x0, int g, float[] out, int o0) { Q8Kernels.single(this, x, x0, g, out, o0); }
+    @Override public void tokens4(TileInput in, int t, int g, float[] out, int o0) { Q8Kernels.tokens4(this, in, t, g, out, o0); }
+    @Override public void groups3(TileInput in, int t, int g, float[] out, int o0) { Q8Kernels.groups3(this, in, t, g, out, o0); }
+    @Override public void single(TileInput in, int t, int g, float[] out, int o0) { Q8Kernels.single(this, in, t, g, out, o0); }
 
     long bytes() {
         return quants.length + 4L * scales.length;

@@ -6,10 +6,12 @@ package dev.sparkllm.engine.cpu;
  * of eight rows: the kernels decode it in registers, multiply it by one activation broadcast per
  * token, and write eight rows' results with one vector store. Activations stay float.
  *
- * <p>Every (row, token) result is one fused multiply-add chain over the columns in ascending
- * order, with the weight decoded the same way (scale * q + min, one FMA) whatever the kernel
- * variant; the variants only differ in how many tokens and row groups they carry at once. So a
- * row's result does not depend on how many tokens share its step (batch invariance), bit for bit.
+ * <p>Every (row, token) result is computed the same way whatever the kernel variant (the
+ * variants only differ in how many tokens and row groups they carry at once), as
+ * {@link #referenceDot} spells out: per scale group, one fused multiply-add chain of the raw
+ * quants times the activations in ascending column order, then the group's scale (and min) applied
+ * to the running total. So a row's result does not depend on how many tokens share its step
+ * (batch invariance), bit for bit.
  */
 sealed interface QuantizedMatrix permits PackedQ4, PackedQ8 {
     /** Rows per interleaved group: the float lanes of one 256-bit vector. */
@@ -25,10 +27,19 @@ sealed interface QuantizedMatrix permits PackedQ4, PackedQ8 {
     }
 
     /**
-     * out[outOff + t * rows + r] = row r . x[xOff + t * cols ..] for tokens t in [tokenFrom, tokenTo)
+     * out[outOff + t * rows + r] = row r . token t of in, for tokens t in [tokenFrom, tokenTo)
      * and the rows of groups [groupFrom, groupTo).
      */
-    void multiply(float[] x, int xOff, int tokenFrom, int tokenTo, int groupFrom, int groupTo, float[] out, int outOff);
+    void multiply(TileInput in, int tokenFrom, int tokenTo, int groupFrom, int groupTo, float[] out, int outOff);
+
+    /** Whether {@link #multiply} reads {@link TileInput#blockSums} (formats with a min term). */
+    boolean needsBlockSums();
+
+    /**
+     * Row r times x[xOff .. xOff + cols), as a plain scalar loop doing exactly the arithmetic of the
+     * kernels: the specification of the tiles, and their oracle in tests.
+     */
+    float referenceDot(int r, float[] x, int xOff);
 
     /** Row r decoded to floats into dst[dstOff ..], exactly as the kernels decode it. */
     void decodeRow(int r, float[] dst, int dstOff);

@@ -9,55 +9,46 @@ import jdk.incubator.vector.VectorSpecies;
  * (tokens x row groups) range with them.
  *
  * <p>Why several shapes: each (row, token) accumulator is one FMA chain, and an FMA waits about
- * four cycles for the one before it, so a tile must carry at least eight independent chains to
- * keep AVX2's two FMA ports busy; and it must keep its accumulators, the decoded weights and one
- * broadcast activation within the 16 vector registers. Eight tokens of one group carry eight
- * chains. The smaller shapes (four tokens of one group, one token of three groups) carry fewer,
- * because they are sized to what Java 17's C2 inlines into one method: past its node budget
+ * four cycles for the one before it, so a tile must carry several independent chains to keep
+ * AVX2's two FMA ports busy; and it must keep its accumulators, the decoded weights and the
+ * broadcast activations within the 16 vector registers. Four tokens of one group carry four
+ * block chains and four totals; one token of three groups carries three of each. An eight-token
+ * tile spilled its accumulators and ran slower per token than the four-token one. The shapes are
+ * also sized to what Java 17's C2 inlines into one method: past its node budget
  * (NodeCountInliningCutoff, not settable in product JVMs) it stops inlining the Vector API calls
  * of the rest of the method, and each one left runs as a call on a boxed vector, several times
- * slower. Four tokens of two groups and one token of four groups crossed that line. The
- * single-token single-group tile covers what is left over. All shapes compute each (row, token)
- * identically.
+ * slower. The single-token single-group tile covers what is left over. All shapes compute each
+ * (row, token) identically.
  *
- * <p>Arguments: x0 is the offset of the tile's first token in x (token i at x0 + i * cols); o0 is
- * the offset of that token's output row (token i's row r at o0 + i * rows + r).
+ * <p>Arguments: t is the tile's first token, an index into {@link TileInput}; o0 is the offset
+ * of that token's output row (token t + i's row r at o0 + i * rows + r).
  */
 interface TileKernels {
     VectorSpecies<Float> F = FloatVector.SPECIES_256;
 
     int rows();
 
-    int cols();
-
-    /** Eight tokens times group g. */
-    void tokens8(float[] x, int x0, int g, float[] out, int o0);
-
     /** Four tokens times group g. */
-    void tokens4(float[] x, int x0, int g, float[] out, int o0);
+    void tokens4(TileInput in, int t, int g, float[] out, int o0);
 
     /** One token times groups g .. g + 2. */
-    void groups3(float[] x, int x0, int g, float[] out, int o0);
+    void groups3(TileInput in, int t, int g, float[] out, int o0);
 
     /** One token times group g. */
-    void single(float[] x, int x0, int g, float[] out, int o0);
+    void single(TileInput in, int t, int g, float[] out, int o0);
 
     /** Tokens [tokenFrom, tokenTo) times groups [groupFrom, groupTo), in the tiles above. */
-    static void cover(TileKernels k, float[] x, int xOff, int tokenFrom, int tokenTo, int groupFrom, int groupTo,
+    static void cover(TileKernels k, TileInput in, int tokenFrom, int tokenTo, int groupFrom, int groupTo,
                       float[] out, int outOff) {
-        int rows = k.rows(), cols = k.cols();
+        int rows = k.rows();
         int t = tokenFrom;
-        for (; t + 8 <= tokenTo; t += 8) {
-            for (int g = groupFrom; g < groupTo; g++) k.tokens8(x, xOff + t * cols, g, out, outOff + t * rows);
-        }
-        if (t + 4 <= tokenTo) {
-            for (int g = groupFrom; g < groupTo; g++) k.tokens4(x, xOff + t * cols, g, out, outOff + t * rows);
-            t += 4;
+        for (; t + 4 <= tokenTo; t += 4) {
+            for (int g = groupFrom; g < groupTo; g++) k.tokens4(in, t, g, out, outOff + t * rows);
         }
         for (; t < tokenTo; t++) {
             int g = groupFrom;
-            for (; g + 3 <= groupTo; g += 3) k.groups3(x, xOff + t * cols, g, out, outOff + t * rows);
-            for (; g < groupTo; g++) k.single(x, xOff + t * cols, g, out, outOff + t * rows);
+            for (; g + 3 <= groupTo; g += 3) k.groups3(in, t, g, out, outOff + t * rows);
+            for (; g < groupTo; g++) k.single(in, t, g, out, outOff + t * rows);
         }
     }
 

@@ -10,13 +10,14 @@ import java.util.Random;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
- * The register tiles of every packed quantized format against a plain scalar loop over the same
- * decoded weights: one fused multiply-add per column, in column order. The kernels promise exactly
- * that arithmetic, so the comparison is bit for bit: a wrong nibble, a swapped column or a lane
- * written to the wrong row fails, and so does any tile shape that sums in another order (which
- * would break batch invariance). Shapes are awkward on purpose: a single row, row counts that
- * leave a partial group of 8 and a partial tile of 4 groups, token counts that leave every
- * remainder of the 8- and 4-token tiles, and K-quant blocks whose scales span many binades.
+ * The register tiles of every packed quantized format against {@link QuantizedMatrix#referenceDot},
+ * a plain scalar loop doing the arithmetic the kernels promise, so the comparison is bit for bit:
+ * a wrong nibble, a swapped column or a lane written to the wrong row fails, and so does any tile
+ * shape that sums in another order (which would break batch invariance). The reference itself is
+ * checked against the dequantized weights in double precision. Shapes are awkward on purpose: a
+ * single row, row counts that leave a partial group of 8 and a partial tile of 3 groups, token
+ * counts that leave every remainder of the 4-token tile, and K-quant blocks whose scales span many
+ * binades.
  */
 class QuantizedKernelTest {
 
@@ -30,16 +31,22 @@ class QuantizedKernelTest {
             QuantizedMatrix packed = (QuantizedMatrix) PackedWeights.of(w);
             float[] decoded = new float[rows * cols];
             for (int r = 0; r < rows; r++) packed.decodeRow(r, decoded, r * cols);
-            for (int tokens : new int[] {1, 2, 3, 4, 5, 8, 9, 12, 15, 19}) {
+            for (int tokens : new int[] {1, 2, 3, 4, 5, 7, 8, 9, 12, 15, 19}) {
                 float[] x = new float[1 + tokens * cols];
                 for (int i = 0; i < x.length; i++) x[i] = (float) (rnd.nextGaussian() * Math.pow(2, rnd.nextInt(9) - 4));
                 float[] out = new float[2 + tokens * rows];
-                packed.multiply(x, 1, 0, tokens, 0, packed.groups(), out, 2);
+                TileInput in = TileInput.of(x, 1, cols, tokens, packed.needsBlockSums());
+                packed.multiply(in, 0, tokens, 0, packed.groups(), out, 2);
                 for (int t = 0; t < tokens; t++) {
                     for (int r = 0; r < rows; r++) {
-                        float acc = 0f;
-                        for (int k = 0; k < cols; k++) acc = Math.fma(decoded[r * cols + k], x[1 + t * cols + k], acc);
-                        assertEquals(acc, out[2 + t * rows + r], 0f, type + " " + rows + " rows, " + tokens + " tokens: row " + r + " token " + t);
+                        float reference = packed.referenceDot(r, x, 1 + t * cols);
+                        assertEquals(reference, out[2 + t * rows + r], 0f, type + " " + rows + " rows, " + tokens + " tokens: row " + r + " token " + t);
+                        double exact = 0, magnitude = 0;
+                        for (int k = 0; k < cols; k++) {
+                            exact += (double) decoded[r * cols + k] * x[1 + t * cols + k];
+                            magnitude += Math.abs((double) decoded[r * cols + k] * x[1 + t * cols + k]);
+                        }
+                        assertEquals(exact, reference, magnitude * 1e-5 + 1e-30, type + " reference, row " + r + " token " + t);
                     }
                 }
                 assertEquals(0f, out[0]);
