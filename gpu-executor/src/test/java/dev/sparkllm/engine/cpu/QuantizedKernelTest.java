@@ -21,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class QuantizedKernelTest {
 
     @ParameterizedTest
-    @EnumSource(value = GgmlType.class, names = {"Q4_0", "Q4_1", "Q4_K", "Q8_0", "Q6_K"})
+    @EnumSource(value = GgmlType.class, names = {"Q4_0", "Q4_1", "Q4_K", "Q8_0", "Q6_K", "Q5_0", "Q5_1", "Q5_K", "Q2_K", "Q3_K", "IQ4_NL", "IQ4_XS"})
     void everyTileEqualsTheScalarChain(GgmlType type) {
         Random rnd = new Random(type.ordinal() * 31L);
         int cols = type.blockSize == 256 ? 512 : 96;
@@ -49,18 +49,33 @@ class QuantizedKernelTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = GgmlType.class, names = {"Q4_0", "Q4_1", "Q4_K", "Q8_0", "Q6_K"})
+    @EnumSource(value = GgmlType.class, names = {"Q4_0", "Q4_1", "Q4_K", "Q8_0", "Q6_K", "Q5_0", "Q5_1", "Q5_K", "Q2_K", "Q3_K", "IQ4_NL", "IQ4_XS"})
     void packedRowsDecodeLikeDequantize(GgmlType type) {
-        WeightTensor w = TestQuantizer.randomBlocks(type, 11, 256, new Random(42));
+        Random rnd = new Random(42);
+        checkDecode(type, TestQuantizer.randomBlocks(type, 11, 256, rnd));
+        // Scales at the ends of f16's range, zero and negative, drawn per block and super-block.
+        short[] extremes = {0x7BFF, (short) 0xFBFF, 0x0001, (short) 0x8001, 0x0000, 0x3C00, (short) 0xBC00, 0x0400, 0x5BFF};
+        checkDecode(type, TestQuantizer.randomBlocks(type, 11, 512, rnd, () -> extremes[rnd.nextInt(extremes.length)]));
+    }
+
+    private static void checkDecode(GgmlType type, WeightTensor w) {
         QuantizedMatrix packed = (QuantizedMatrix) PackedWeights.of(w);
-        float[] decoded = new float[256];
-        float[] row = new float[256];
-        for (int r = 0; r < 11; r++) {
+        boolean fused = packed instanceof PackedQ4 || ((PackedQ8) packed).mins != null;
+        float[] decoded = new float[w.cols()];
+        float[] row = new float[w.cols()];
+        for (int r = 0; r < w.rows(); r++) {
             packed.decodeRow(r, decoded, 0);
             Dequantize.row(w, r, row, 0);
-            for (int j = 0; j < 256; j++) {
-                // The packed decode fuses scale * q + min into one FMA: one rounding apart at most.
-                assertEquals(row[j], decoded[j], Math.ulp(row[j]) * 2 + 1e-30f, type + " row " + r + " col " + j);
+            for (int j = 0; j < w.cols(); j++) {
+                String what = type + " row " + r + " col " + j;
+                if (fused) {
+                    // scale * q + min in one FMA where ggml rounds twice: at most one rounding of the
+                    // product apart, which is within a few ulps unless the two terms cancel.
+                    assertEquals(row[j], decoded[j], Math.ulp(row[j]) * 2 + 1e-30f, what);
+                } else {
+                    // scale * q: the same single product as Dequantize.
+                    assertEquals(Float.floatToIntBits(row[j]), Float.floatToIntBits(decoded[j]), what);
+                }
             }
         }
     }
