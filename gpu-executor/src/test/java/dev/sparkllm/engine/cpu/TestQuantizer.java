@@ -16,7 +16,7 @@ import java.util.function.Supplier;
  * positive f16 super-block scales, random bytes for everything else), which exercises every
  * bit of their layouts just as well.
  */
-final class TestQuantizer {
+public final class TestQuantizer {
     private TestQuantizer() {}
 
     /** A rows x cols tensor of type {@code type} with random contents (Gaussian values where quantizable). */
@@ -46,7 +46,7 @@ final class TestQuantizer {
     }
 
     /** Random valid blocks of any type. */
-    static WeightTensor randomBlocks(GgmlType type, int rows, int cols, Random rnd) {
+    public static WeightTensor randomBlocks(GgmlType type, int rows, int cols, Random rnd) {
         return randomBlocks(type, rows, cols, rnd, () -> randomScale(rnd));
     }
 
