@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Runs every test: fetches the default model, a Gemma 3 Q4_K_M file, the CUDA 12 kernel compiler, then the Maven test
-# suites of all modules (the CUDA kernels compiled, GPU tests skipped without a GPU), a real
+# Runs every test: fetches the default model, a Gemma 3 Q4_K_M file and the CUDA 12 kernel
+# compiler, then the Maven test suites of all modules (the CUDA kernels compiled, GPU tests skipped without a GPU), a real
 # spark-submit and PySpark check (installs PySpark 4.0.1 from PyPI once), then a bounded fuzzing
 # pass over the parsers. Installs what it needs; safe to run twice.
 set -euo pipefail

@@ -119,25 +119,26 @@ public final class Dequantize {
         }
     }
 
-    /** The 5-bit quant j (0..31) of a Q5_0 or Q5_1 block: nibble as in Q4_0, fifth bit from qh. */
-    static int q5(ByteBuffer b, int qh, int qs, int j) {
-        int high = (b.getInt(qh) >>> j) & 1;
+    /** The 5-bit quant j (0..31) of a Q5_0 or Q5_1 block: nibble as in Q4_0 from qs, fifth bit j of qh. */
+    static int q5(int qh, ByteBuffer b, int qs, int j) {
         int v = b.get(qs + (j & 15)) & 0xFF;
-        return (j < 16 ? v & 0x0F : v >>> 4) | (high << 4);
+        return (j < 16 ? v & 0x0F : v >>> 4) | (((qh >>> j) & 1) << 4);
     }
 
     static void q5_0(ByteBuffer b, int off, float[] y, int yOff) {
         float d = Float16.toFloat(b.getShort(off));
+        int qh = b.getInt(off + 2);
         for (int j = 0; j < 32; j++) {
-            y[yOff + j] = (q5(b, off + 2, off + 6, j) - 16) * d;
+            y[yOff + j] = (q5(qh, b, off + 6, j) - 16) * d;
         }
     }
 
     static void q5_1(ByteBuffer b, int off, float[] y, int yOff) {
         float d = Float16.toFloat(b.getShort(off));
         float m = Float16.toFloat(b.getShort(off + 2));
+        int qh = b.getInt(off + 4);
         for (int j = 0; j < 32; j++) {
-            y[yOff + j] = q5(b, off + 4, off + 8, j) * d + m;
+            y[yOff + j] = q5(qh, b, off + 8, j) * d + m;
         }
     }
 

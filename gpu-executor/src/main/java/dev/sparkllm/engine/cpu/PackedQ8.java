@@ -109,13 +109,15 @@ final class PackedQ8 implements QuantizedMatrix, TileKernels {
 
     private void putQ5_0(ByteBuffer src, int off, int r, int k) {
         putScale(r, k, Float16.toFloat(src.getShort(off)));
-        for (int j = 0; j < 32; j++) putQuant(r, k + j, Dequantize.q5(src, off + 2, off + 6, j) - 16);
+        int qh = src.getInt(off + 2);
+        for (int j = 0; j < 32; j++) putQuant(r, k + j, Dequantize.q5(qh, src, off + 6, j) - 16);
     }
 
     private void putQ5_1(ByteBuffer src, int off, int r, int k) {
         putScale(r, k, Float16.toFloat(src.getShort(off)));
         putMin(r, k, Float16.toFloat(src.getShort(off + 2)));
-        for (int j = 0; j < 32; j++) putQuant(r, k + j, Dequantize.q5(src, off + 4, off + 8, j));
+        int qh = src.getInt(off + 4);
+        for (int j = 0; j < 32; j++) putQuant(r, k + j, Dequantize.q5(qh, src, off + 8, j));
     }
 
     private void putIq4Nl(ByteBuffer src, int off, int r, int k) {

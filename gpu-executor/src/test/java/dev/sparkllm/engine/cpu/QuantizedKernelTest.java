@@ -26,25 +26,32 @@ class QuantizedKernelTest {
         Random rnd = new Random(type.ordinal() * 31L);
         int cols = type.blockSize == 256 ? 512 : 96;
         for (int rows : new int[] {1, 7, 8, 13, 40, 75}) {
-            WeightTensor w = TestQuantizer.randomBlocks(type, rows, cols, rnd);
-            QuantizedMatrix packed = (QuantizedMatrix) PackedWeights.of(w);
-            float[] decoded = new float[rows * cols];
-            for (int r = 0; r < rows; r++) packed.decodeRow(r, decoded, r * cols);
-            for (int tokens : new int[] {1, 2, 3, 4, 5, 8, 9, 12, 15, 19}) {
-                float[] x = new float[1 + tokens * cols];
-                for (int i = 0; i < x.length; i++) x[i] = (float) (rnd.nextGaussian() * Math.pow(2, rnd.nextInt(9) - 4));
-                float[] out = new float[2 + tokens * rows];
-                packed.multiply(x, 1, 0, tokens, 0, packed.groups(), out, 2);
-                for (int t = 0; t < tokens; t++) {
-                    for (int r = 0; r < rows; r++) {
-                        float acc = 0f;
-                        for (int k = 0; k < cols; k++) acc = Math.fma(decoded[r * cols + k], x[1 + t * cols + k], acc);
-                        assertEquals(acc, out[2 + t * rows + r], 0f, type + " " + rows + " rows, " + tokens + " tokens: row " + r + " token " + t);
-                    }
+            checkTiles(type, TestQuantizer.randomBlocks(type, rows, cols, rnd), rnd);
+        }
+        // Block and super-block scales that are extreme halves: max, subnormal, zero, negative.
+        short[] extremes = {0x7BFF, (short) 0xFBFF, 0x0001, 0x0000, 0x3C00, (short) 0xBC00, 0x5BFF};
+        checkTiles(type, TestQuantizer.randomBlocks(type, 13, cols, rnd, () -> extremes[rnd.nextInt(extremes.length)]), rnd);
+    }
+
+    private static void checkTiles(GgmlType type, WeightTensor w, Random rnd) {
+        int rows = w.rows(), cols = w.cols();
+        QuantizedMatrix packed = (QuantizedMatrix) PackedWeights.of(w);
+        float[] decoded = new float[rows * cols];
+        for (int r = 0; r < rows; r++) packed.decodeRow(r, decoded, r * cols);
+        for (int tokens : new int[] {1, 2, 3, 4, 5, 8, 9, 12, 15, 19}) {
+            float[] x = new float[1 + tokens * cols];
+            for (int i = 0; i < x.length; i++) x[i] = (float) (rnd.nextGaussian() * Math.pow(2, rnd.nextInt(9) - 4));
+            float[] out = new float[2 + tokens * rows];
+            packed.multiply(x, 1, 0, tokens, 0, packed.groups(), out, 2);
+            for (int t = 0; t < tokens; t++) {
+                for (int r = 0; r < rows; r++) {
+                    float acc = 0f;
+                    for (int k = 0; k < cols; k++) acc = Math.fma(decoded[r * cols + k], x[1 + t * cols + k], acc);
+                    assertEquals(acc, out[2 + t * rows + r], 0f, type + " " + rows + " rows, " + tokens + " tokens: row " + r + " token " + t);
                 }
-                assertEquals(0f, out[0]);
-                assertEquals(0f, out[1]);
             }
+            assertEquals(0f, out[0]);
+            assertEquals(0f, out[1]);
         }
     }
 
