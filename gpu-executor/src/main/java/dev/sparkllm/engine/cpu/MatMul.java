@@ -115,9 +115,9 @@ public final class MatMul {
     }
 
     private static void quantized(Target[] targets, int tiles, float[] x, int xOffset, int nTokens) {
-        boolean sums = false;
-        for (Target target : targets) sums |= target.w.needsBlockSums();
-        TileInput in = TileInput.of(x, xOffset, targets[0].w.cols(), nTokens, sums);
+        QuantizedMatrix[] readers = new QuantizedMatrix[targets.length];
+        for (int i = 0; i < targets.length; i++) readers[i] = targets[i].w;
+        TileInput in = TileInput.of(x, xOffset, targets[0].w.cols(), nTokens, readers);
         int chunks = (nTokens + TOKEN_CHUNK - 1) / TOKEN_CHUNK;
         Parallel.parallelFor(chunks * tiles, (worker, from, to) -> {
             for (int item = from; item < to; item++) {

@@ -115,8 +115,8 @@ final class PackedQ4 implements QuantizedMatrix, TileKernels {
     }
 
     @Override
-    public boolean needsBlockSums() {
-        return true;
+    public int sumBlock() {
+        return BLOCK;
     }
 
     /** Per block: the quants' FMA chain over the block's columns, then min * sum + (scale * chain + total). */
@@ -133,7 +133,7 @@ final class PackedQ4 implements QuantizedMatrix, TileKernels {
                 chain = Math.fma((float) (v & 0x0F), x[k], chain);
                 chain = Math.fma((float) (v >>> 4), x[k + 1], chain);
             }
-            float sum = TileInput.blockSum(x, xOff + b * BLOCK);
+            float sum = TileInput.blockSum(x, xOff + b * BLOCK, BLOCK);
             total = Math.fma(mins[gb * GROUP_ROWS + lane], sum, Math.fma(scales[gb * GROUP_ROWS + lane], chain, total));
         }
         return total;

@@ -50,9 +50,9 @@ final class Q4Kernels {
     static void tokens4(PackedQ4 w, TileInput in, int t, int g, float[] out, int o0) {
         int cols = w.cols, nb = w.blocksPerRow;
         byte[] q = w.quants;
-        float[] x = in.x, xs = in.blockSums;
+        float[] x = in.x, xs = in.sums(PackedQ4.BLOCK);
         int x0 = in.at(t), x1 = x0 + cols, x2 = x1 + cols, x3 = x2 + cols;
-        int s0 = in.sumsAt(t), s1 = s0 + nb, s2 = s1 + nb, s3 = s2 + nb;
+        int s0 = in.sumsAt(t, PackedQ4.BLOCK), s1 = s0 + nb, s2 = s1 + nb, s3 = s2 + nb;
         FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
         for (int b = 0; b < nb; b++) {
             int gb = g * nb + b;
@@ -83,7 +83,8 @@ final class Q4Kernels {
         int nb = w.blocksPerRow;
         byte[] q = w.quants;
         float[] x = in.x, sc = w.scales, mn = w.mins;
-        int x0 = in.at(t), s0 = in.sumsAt(t);
+        int x0 = in.at(t), s0 = in.sumsAt(t, PackedQ4.BLOCK);
+        float[] xs = in.sums(PackedQ4.BLOCK);
         FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0;
         for (int b = 0; b < nb; b++) {
             int g0 = g * nb + b, g1 = g0 + nb, g2 = g1 + nb;
@@ -98,7 +99,7 @@ final class Q4Kernels {
                 pq = pair(q, q2 + p * G);
                 b2 = high(pq).fma(xh, low(pq).fma(xl, b2));
             }
-            FloatVector sum = at(in.blockSums, s0 + b);
+            FloatVector sum = at(xs, s0 + b);
             a0 = FloatVector.fromArray(F, mn, g0 * G).fma(sum, FloatVector.fromArray(F, sc, g0 * G).fma(b0, a0));
             a1 = FloatVector.fromArray(F, mn, g1 * G).fma(sum, FloatVector.fromArray(F, sc, g1 * G).fma(b1, a1));
             a2 = FloatVector.fromArray(F, mn, g2 * G).fma(sum, FloatVector.fromArray(F, sc, g2 * G).fma(b2, a2));
@@ -113,7 +114,8 @@ final class Q4Kernels {
         int nb = w.blocksPerRow;
         byte[] q = w.quants;
         float[] x = in.x;
-        int x0 = in.at(t), s0 = in.sumsAt(t);
+        int x0 = in.at(t), s0 = in.sumsAt(t, PackedQ4.BLOCK);
+        float[] xs = in.sums(PackedQ4.BLOCK);
         FloatVector a = FloatVector.zero(F);
         for (int b = 0; b < nb; b++) {
             int gb = g * nb + b;
@@ -124,7 +126,7 @@ final class Q4Kernels {
                 bd = high(pq).fma(at(x, k + 1), low(pq).fma(at(x, k), bd));
             }
             FloatVector d = FloatVector.fromArray(F, w.scales, gb * G), m = FloatVector.fromArray(F, w.mins, gb * G);
-            a = m.fma(at(in.blockSums, s0 + b), d.fma(bd, a));
+            a = m.fma(at(xs, s0 + b), d.fma(bd, a));
         }
         TileKernels.store(a, out, o0, g, w.rows);
     }

@@ -32,8 +32,8 @@ sealed interface QuantizedMatrix permits PackedQ4, PackedQ8 {
      */
     void multiply(TileInput in, int tokenFrom, int tokenTo, int groupFrom, int groupTo, float[] out, int outOff);
 
-    /** Whether {@link #multiply} reads {@link TileInput#blockSums} (formats with a min term). */
-    boolean needsBlockSums();
+    /** The block of columns whose activation sums {@link #multiply} reads ({@link TileInput}), 0 for none. */
+    int sumBlock();
 
     /**
      * Row r times x[xOff .. xOff + cols), as a plain scalar loop doing exactly the arithmetic of the
