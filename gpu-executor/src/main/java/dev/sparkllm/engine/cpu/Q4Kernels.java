@@ -50,7 +50,7 @@ final class Q4Kernels {
     static void tokens4(PackedQ4 w, TileInput in, int t, int g, float[] out, int o0) {
         int cols = w.cols, nb = w.blocksPerRow;
         byte[] q = w.quants;
-        float[] x = in.x, xs = in.sums(PackedQ4.BLOCK);
+        float[] x = in.x, xs = in.sums32;
         int x0 = in.at(t), x1 = x0 + cols, x2 = x1 + cols, x3 = x2 + cols;
         int s0 = in.sumsAt(t, PackedQ4.BLOCK), s1 = s0 + nb, s2 = s1 + nb, s3 = s2 + nb;
         FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
@@ -84,7 +84,7 @@ final class Q4Kernels {
         byte[] q = w.quants;
         float[] x = in.x, sc = w.scales, mn = w.mins;
         int x0 = in.at(t), s0 = in.sumsAt(t, PackedQ4.BLOCK);
-        float[] xs = in.sums(PackedQ4.BLOCK);
+        float[] xs = in.sums32;
         FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0;
         for (int b = 0; b < nb; b++) {
             int g0 = g * nb + b, g1 = g0 + nb, g2 = g1 + nb;
@@ -104,10 +104,10 @@ final class Q4Kernels {
             a1 = FloatVector.fromArray(F, mn, g1 * G).fma(sum, FloatVector.fromArray(F, sc, g1 * G).fma(b1, a1));
             a2 = FloatVector.fromArray(F, mn, g2 * G).fma(sum, FloatVector.fromArray(F, sc, g2 * G).fma(b2, a2));
         }
-        int rows = w.rows;
-        TileKernels.store(a0, out, o0, g, rows);
-        TileKernels.store(a1, out, o0, g + 1, rows);
-        TileKernels.store(a2, out, o0, g + 2, rows);
+        // Three whole groups (TileKernels.cover never gives this tile a partial one): plain stores.
+        a0.intoArray(out, o0 + g * G);
+        a1.intoArray(out, o0 + (g + 1) * G);
+        a2.intoArray(out, o0 + (g + 2) * G);
     }
 
     static void single(PackedQ4 w, TileInput in, int t, int g, float[] out, int o0) {
@@ -115,7 +115,7 @@ final class Q4Kernels {
         byte[] q = w.quants;
         float[] x = in.x;
         int x0 = in.at(t), s0 = in.sumsAt(t, PackedQ4.BLOCK);
-        float[] xs = in.sums(PackedQ4.BLOCK);
+        float[] xs = in.sums32;
         FloatVector a = FloatVector.zero(F);
         for (int b = 0; b < nb; b++) {
             int gb = g * nb + b;

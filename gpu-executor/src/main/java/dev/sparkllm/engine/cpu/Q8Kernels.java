@@ -83,10 +83,10 @@ final class Q8Kernels {
             a1 = FloatVector.fromArray(F, sc, si + groupScales).fma(b1, a1);
             a2 = FloatVector.fromArray(F, sc, si + 2 * groupScales).fma(b2, a2);
         }
-        int rows = w.rows;
-        TileKernels.store(a0, out, o0, g, rows);
-        TileKernels.store(a1, out, o0, g + 1, rows);
-        TileKernels.store(a2, out, o0, g + 2, rows);
+        // Three whole groups (TileKernels.cover never gives this tile a partial one): plain stores.
+        a0.intoArray(out, o0 + g * G);
+        a1.intoArray(out, o0 + (g + 1) * G);
+        a2.intoArray(out, o0 + (g + 2) * G);
     }
 
     static void single(PackedQ8 w, TileInput in, int t, int g, float[] out, int o0) {

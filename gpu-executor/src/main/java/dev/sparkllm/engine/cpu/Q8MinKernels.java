@@ -79,10 +79,10 @@ final class Q8MinKernels {
             a1 = FloatVector.fromArray(F, mn, si1).fma(sum, FloatVector.fromArray(F, sc, si1).fma(b1, a1));
             a2 = FloatVector.fromArray(F, mn, si2).fma(sum, FloatVector.fromArray(F, sc, si2).fma(b2, a2));
         }
-        int rows = w.rows;
-        TileKernels.store(a0, out, o0, g, rows);
-        TileKernels.store(a1, out, o0, g + 1, rows);
-        TileKernels.store(a2, out, o0, g + 2, rows);
+        // Three whole groups (TileKernels.cover never gives this tile a partial one): plain stores.
+        a0.intoArray(out, o0 + g * G);
+        a1.intoArray(out, o0 + (g + 1) * G);
+        a2.intoArray(out, o0 + (g + 2) * G);
     }
 
     static void single(PackedQ8 w, TileInput in, int t, int g, float[] out, int o0) {

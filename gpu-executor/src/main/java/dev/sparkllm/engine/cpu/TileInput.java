@@ -16,9 +16,9 @@ final class TileInput {
     final int offset;
     final int cols;
     /** Token t's block b of 16 columns at {@code [t * cols / 16 + b]}; null when no matrix asked for it. */
-    private final float[] sums16;
+    final float[] sums16;
     /** The same for blocks of 32 columns. */
-    private final float[] sums32;
+    final float[] sums32;
 
     private TileInput(float[] x, int offset, int cols, float[] sums16, float[] sums32) {
         this.x = x;

@@ -31,7 +31,10 @@ interface TileKernels {
     /** Four tokens times group g. */
     void tokens4(TileInput in, int t, int g, float[] out, int o0);
 
-    /** One token times groups g .. g + 2. */
+    /**
+     * One token times groups g .. g + 2, all three whole (eight rows each): this tile stores without
+     * a mask, which keeps it under C2's node budget.
+     */
     void groups3(TileInput in, int t, int g, float[] out, int o0);
 
     /** One token times group g. */
@@ -41,13 +44,14 @@ interface TileKernels {
     static void cover(TileKernels k, TileInput in, int tokenFrom, int tokenTo, int groupFrom, int groupTo,
                       float[] out, int outOff) {
         int rows = k.rows();
+        int wholeGroupsTo = Math.min(groupTo, rows / QuantizedMatrix.GROUP_ROWS);
         int t = tokenFrom;
         for (; t + 4 <= tokenTo; t += 4) {
             for (int g = groupFrom; g < groupTo; g++) k.tokens4(in, t, g, out, outOff + t * rows);
         }
         for (; t < tokenTo; t++) {
             int g = groupFrom;
-            for (; g + 3 <= groupTo; g += 3) k.groups3(in, t, g, out, outOff + t * rows);
+            for (; g + 3 <= wholeGroupsTo; g += 3) k.groups3(in, t, g, out, outOff + t * rows);
             for (; g < groupTo; g++) k.single(in, t, g, out, outOff + t * rows);
         }
     }

@@ -21,8 +21,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Greedy continuations of 34 chat prompts against llama.cpp on the same GGUF file
  * (generation-reference/smollm2-greedy.jsonl, made by src/test/python/make_generation_reference.py).
  *
- * <p>Both engines quantize activations to 8 bits and keep the KV cache at f16, but they sum in
- * different orders, so their logits differ by float noise (mean |diff| about 0.13 logits on a
+ * <p>Both engines keep the KV cache at f16, but llama.cpp quantizes activations to 8 bits where
+ * this engine keeps them float, and they sum in different orders, so their logits differ by noise (mean |diff| about 0.13 logits on a
  * 37-token prompt, at most about 0.7). A 135M model's greedy path has many near-ties (most of
  * these prompts have a step whose top-2 gap is under 0.05), and where the best two logits are
  * that close the argmax may differ and the continuations part ways. The test therefore demands:
