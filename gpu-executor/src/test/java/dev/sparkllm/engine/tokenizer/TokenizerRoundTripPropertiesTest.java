@@ -13,7 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** decode(encode(s)) == s for random Unicode text, with special tokens left as text. */
-class TokenizerRoundTripProperties {
+class TokenizerRoundTripPropertiesTest {
     private static final Tokenizer SMOLLM2 = Tokenizers.create(SmolLm2Fixture.ggufSpec());
     /** SmolLM2 has no token for a few bytes (see MissingBytes): those drop out, the rest comes back. */
     private static final MissingBytes MISSING = new MissingBytes(SmolLm2Fixture.ggufSpec());
