@@ -83,6 +83,21 @@ class LlmOperatorTest {
     throw new AssertionError("no LlmGenerate operator in\n" + plan);
   }
 
+  /**
+   * Without the chat template a prompt's special-token text becomes the special tokens unless
+   * parse_special is false. The counts are llama.cpp's for this text on the same GGUF file
+   * (gpu-executor's tokenizer-reference/smollm2.jsonl): 4 tokens parsed, 10 as plain text.
+   */
+  @Test
+  void rawPromptsParseSpecialTokensUnlessTheOptionSaysNo() {
+    Row out = spark.sql("SELECT "
+        + "llm_generate('<|im_start|>assistant\\n', named_struct('max_tokens', 1, 'chat_template', false)) AS parsed, "
+        + "llm_generate('<|im_start|>assistant\\n', named_struct('max_tokens', 1, 'chat_template', false, "
+        + "'parse_special', false)) AS text").collectAsList().get(0);
+    assertEquals(4, out.getStruct(0).<Integer>getAs("prompt_tokens"));
+    assertEquals(10, out.getStruct(1).<Integer>getAs("prompt_tokens"));
+  }
+
   @Test
   void sqlAndTheDataFrameApiGiveTheEngineAlonesTextAndTheModelLoadsOncePerJvm() throws Exception {
     List<Row> rows = sharedPrefixPrompts().selectExpr("id", "prompt",

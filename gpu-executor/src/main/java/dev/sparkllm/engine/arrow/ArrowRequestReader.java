@@ -39,7 +39,8 @@ public final class ArrowRequestReader {
             int[] tokens = tokenIds == null ? null : tokens(asList(tokenIds), row);
             String text = prompt == null ? null : string(prompt, row);
             out.add(new GenerationRequest(idText, text, null, tokens, params(root, row, defaults),
-                    bool(root.getVector(RequestSchema.CHAT), row), string(root.getVector(RequestSchema.SYSTEM), row)));
+                    bool(root.getVector(RequestSchema.CHAT), row), string(root.getVector(RequestSchema.SYSTEM), row),
+                    bool(root.getVector(RequestSchema.PARSE_SPECIAL), row)));
         }
         return out;
     }

@@ -26,6 +26,7 @@ public final class RequestSchema {
     public static final String STOP = "stop";
     public static final String CHAT = "chat";
     public static final String SYSTEM = "system";
+    public static final String PARSE_SPECIAL = "parse_special";
 
     public static final String TEXT = "text";
     public static final String FINISH_REASON = "finish_reason";
@@ -67,7 +68,8 @@ public final class RequestSchema {
                 new Field(STOP, FieldType.nullable(ArrowType.List.INSTANCE),
                         List.of(Field.nullable("item", ArrowType.Utf8.INSTANCE))),
                 Field.nullable(CHAT, ArrowType.Bool.INSTANCE),
-                Field.nullable(SYSTEM, ArrowType.Utf8.INSTANCE)));
+                Field.nullable(SYSTEM, ArrowType.Utf8.INSTANCE),
+                Field.nullable(PARSE_SPECIAL, ArrowType.Bool.INSTANCE)));
     }
 
     private static Field intList(String name) {

@@ -64,25 +64,31 @@ public final class PromptFormatter {
         return fallback;
     }
 
-    public FormattedPrompt format(String prompt, boolean chat, String systemPrompt) {
+    /**
+     * The prompt in the model's chat template when {@code chat}, or as raw text; {@code parseSpecial}
+     * says whether special-token strings in raw text become special tokens (it does not apply to a
+     * chat prompt, whose user content is never parsed).
+     */
+    public FormattedPrompt format(String prompt, boolean chat, String systemPrompt, boolean parseSpecial) {
         Objects.requireNonNull(prompt, "prompt");
-        if (!chat) return plain(systemPrompt == null ? prompt : systemPrompt + "\n\n" + prompt);
+        if (!chat) return plain(systemPrompt == null ? prompt : systemPrompt + "\n\n" + prompt, parseSpecial);
         return chat(List.of(ChatMessage.user(prompt)), systemPrompt);
     }
 
-    public FormattedPrompt format(List<ChatMessage> messages, boolean chat, String systemPrompt) {
+    /** Messages in the chat template, or their contents joined as raw text (see the String overload). */
+    public FormattedPrompt format(List<ChatMessage> messages, boolean chat, String systemPrompt, boolean parseSpecial) {
         Objects.requireNonNull(messages, "messages");
         if (!chat) {
             List<String> parts = new ArrayList<>();
             if (systemPrompt != null) parts.add(systemPrompt);
             for (ChatMessage m : messages) if (m.content() != null) parts.add(m.content());
-            return plain(String.join("\n\n", parts));
+            return plain(String.join("\n\n", parts), parseSpecial);
         }
         return chat(messages, systemPrompt);
     }
 
-    private static FormattedPrompt plain(String text) {
-        return new FormattedPrompt(List.of(new FormattedPrompt.Segment(text, false)), true, false);
+    private static FormattedPrompt plain(String text, boolean parseSpecial) {
+        return new FormattedPrompt(List.of(new FormattedPrompt.Segment(text, parseSpecial)), true, false);
     }
 
     private FormattedPrompt chat(List<ChatMessage> messages, String systemPrompt) {

@@ -28,12 +28,13 @@ import java.util.Set;
 public final class EngineCli {
     private static final Set<String> GENERATE_OPTIONS = Set.of("model", "input", "output", "max-tokens",
             "temperature", "top-p", "top-k", "min-p", "seed", "stop", "system", "threads", "batch", "max-context", "kv-mib");
-    private static final Set<String> GENERATE_FLAGS = Set.of("chat", "no-chat", "ignore-eos");
+    private static final Set<String> GENERATE_FLAGS = Set.of("chat", "no-chat", "ignore-eos", "no-parse-special");
     private static final String USAGE = """
             usage:
               generate --model PATH --input prompts.jsonl --output out.jsonl [--max-tokens N] [--temperature T]
                        [--top-p P] [--top-k K] [--min-p P] [--seed N] [--stop S]... [--chat|--no-chat]
                        [--system TEXT] [--threads N] [--batch N] [--max-context N] [--kv-mib N] [--ignore-eos]
+                       [--no-parse-special]
               tokenize --model PATH (--text TEXT | --input texts.jsonl) [--special]
             """;
 
@@ -93,7 +94,8 @@ public final class EngineCli {
             while ((line = in.readLine()) != null) {
                 lineNumber++;
                 if (line.isBlank()) continue;
-                chunk.add(JsonlRequests.parse(line, lineNumber, defaults, chat, a.get("system", null)));
+                chunk.add(JsonlRequests.parse(line, lineNumber, defaults, chat, a.get("system", null),
+                        a.has("no-parse-special") ? Boolean.FALSE : null));
                 if (chunk.size() == batch * 16) {
                     totals.add(runChunk(engine, chunk, w));
                     chunk.clear();

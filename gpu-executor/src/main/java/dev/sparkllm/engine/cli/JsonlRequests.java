@@ -24,7 +24,7 @@ final class JsonlRequests {
     /** A parsed line, or the reason it is unusable (then {@code request} is null). */
     record Line(GenerationRequest request, String id, String error) {}
 
-    static Line parse(String line, int lineNumber, SamplingParams defaults, Boolean chat, String system) {
+    static Line parse(String line, int lineNumber, SamplingParams defaults, Boolean chat, String system, Boolean parseSpecial) {
         String fallbackId = "line-" + lineNumber;
         JsonNode n;
         try {
@@ -48,7 +48,8 @@ final class JsonlRequests {
             String prompt = n.hasNonNull("prompt") ? n.get("prompt").asText() : null;
             Boolean rowChat = n.has("chat") ? Boolean.valueOf(n.get("chat").asBoolean()) : chat;
             String rowSystem = n.hasNonNull("system") ? n.get("system").asText() : system;
-            return new Line(new GenerationRequest(id, prompt, messages, null, p, rowChat, rowSystem), id, null);
+            Boolean rowParse = n.hasNonNull("parse_special") ? Boolean.valueOf(n.get("parse_special").asBoolean()) : parseSpecial;
+            return new Line(new GenerationRequest(id, prompt, messages, null, p, rowChat, rowSystem, rowParse), id, null);
         } catch (IllegalArgumentException e) {
             return new Line(null, id, e.getMessage());
         }

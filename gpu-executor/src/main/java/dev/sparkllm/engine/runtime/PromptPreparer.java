@@ -13,7 +13,6 @@ import dev.sparkllm.engine.tokenizer.Tokenizer;
  * error result and the rest of the batch goes on.
  */
 public final class PromptPreparer {
-    /** Either tokens or an error; promptTokens is known for a too-long prompt. */
     /** The prompt's token ids, or why the request cannot run (tokens may still be set, e.g. too long). */
     public record Prepared(int[] tokens, String error) {
         static Prepared failed(String error) { return new Prepared(null, error); }
@@ -65,11 +64,11 @@ public final class PromptPreparer {
         String system = chat ? r.system() : null;
         if (r.messages() != null) {
             if (r.messages().isEmpty()) return new int[0];
-            return encode(formatter.format(r.messages(), chat, system));
+            return encode(formatter.format(r.messages(), chat, system, r.parsesSpecialTokens()));
         }
         if (r.prompt() == null) return null;
         if (r.prompt().isEmpty()) return new int[0];
-        return encode(formatter.format(r.prompt(), chat, system));
+        return encode(formatter.format(r.prompt(), chat, system, r.parsesSpecialTokens()));
     }
 
     private int[] encode(FormattedPrompt prompt) {

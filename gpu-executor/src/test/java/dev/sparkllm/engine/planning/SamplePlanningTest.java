@@ -43,7 +43,7 @@ class SamplePlanningTest {
     for (String line : Files.readAllLines(TestModels.repoRoot().resolve(Path.of("datasets", "samples", sample)))) {
       JsonNode row = json.readTree(line);
       String id = row.get("id").asText();
-      int[] tokens = formatter.format(row.get("prompt").asText(), chat, null).encode(model.tokenizer());
+      int[] tokens = formatter.format(row.get("prompt").asText(), chat, null, true).encode(model.tokenizer());
       rows.add(new Row(id, row.get(truthField).asText(),
           new PlanRequest(id, tokens, row.get("max_tokens").asInt(), -1, row.get("user").asText())));
     }

@@ -105,7 +105,8 @@ final class RowRequests implements Serializable {
         return new Built(null, o, "invalid messages: " + e.getMessage());
       }
     }
-    return new Built(new GenerationRequest(id, text, messages, null, o.samplingParams(), o.chatTemplate(), o.system()),
+    return new Built(new GenerationRequest(id, text, messages, null, o.samplingParams(), o.chatTemplate(), o.system(),
+        o.parseSpecial()),
         o, null);
   }
 

@@ -14,16 +14,17 @@ import java.util.Map;
  * options are constant, on the row otherwise).
  */
 public record LlmOptions(String model, int maxTokens, float temperature, float topP, int topK, float minP, Long seed,
-                         List<String> stop, String system, Boolean chatTemplate, boolean failOnError)
+                         List<String> stop, String system, Boolean chatTemplate, Boolean parseSpecial,
+                         boolean failOnError)
     implements Serializable {
 
   public static final String DEFAULT_MODEL = "default";
   public static final int DEFAULT_MAX_TOKENS = 128;
   public static final List<String> KEYS = List.of("model", "max_tokens", "temperature", "top_p", "top_k", "min_p",
-      "seed", "stop", "system", "chat_template", "on_error");
+      "seed", "stop", "system", "chat_template", "parse_special", "on_error");
 
   public static final LlmOptions DEFAULTS =
-      new LlmOptions(DEFAULT_MODEL, DEFAULT_MAX_TOKENS, 0f, 1f, 0, 0f, null, List.of(), null, null, false);
+      new LlmOptions(DEFAULT_MODEL, DEFAULT_MAX_TOKENS, 0f, 1f, 0, 0f, null, List.of(), null, null, null, false);
 
   /** A bad option: the message names the key and the value. */
   public static final class InvalidOption extends IllegalArgumentException {
@@ -58,6 +59,7 @@ public record LlmOptions(String model, int maxTokens, float temperature, float t
         strings(values, "stop"),
         text(values, "system", null),
         values.containsKey("chat_template") ? bool(values, "chat_template") : null,
+        values.containsKey("parse_special") ? bool(values, "parse_special") : null,
         onError(text(values, "on_error", "null")));
     String invalid = o.samplingParams().validationError();
     if (invalid != null) {

@@ -38,6 +38,7 @@ final class GenerationRequest {
     }
     o.system().ifPresent(v -> fields.add(lit(v).as("system")));
     o.chatTemplate().ifPresent(v -> fields.add(lit(v).as("chat_template")));
+    o.parseSpecial().ifPresent(v -> fields.add(lit(v).as("parse_special")));
     fields.add(lit(o.onError()).as("on_error"));
     return struct(fields.toArray(Column[]::new));
   }

@@ -26,6 +26,7 @@ public final class JobArguments {
         --stop STRING             stop string; repeat for several
         --system TEXT             system message for the chat template
         --chat | --no-chat        apply the model's chat template or not
+        --no-parse-special        without the chat template, keep special-token text as text
         --on-error null|fail      null: a bad row gets an error and the job goes on (default);
                                   fail: the first bad row fails the job
       running
@@ -42,7 +43,7 @@ public final class JobArguments {
       """;
 
   private static final Set<String> FLAGS =
-      Set.of("--chat", "--no-chat", "--retry-errors", "--help", "-h");
+      Set.of("--chat", "--no-chat", "--no-parse-special", "--retry-errors", "--help", "-h");
 
   private JobArguments() {}
 
@@ -109,6 +110,7 @@ public final class JobArguments {
         case "--system" -> b.system(value);
         case "--chat" -> b.chatTemplate(true);
         case "--no-chat" -> b.chatTemplate(false);
+        case "--no-parse-special" -> b.parseSpecial(false);
         case "--on-error" -> b.onError(value);
         case "--retry-errors" -> b.retryErrors(true);
         case "--chunk-rows" -> b.chunkRows(intValue(name, value));

@@ -32,6 +32,7 @@ public final class JobOptions {
   private final List<String> stop;
   private final Optional<String> system;
   private final Optional<Boolean> chatTemplate;
+  private final Optional<Boolean> parseSpecial;
   private final String onError;
   private final boolean retryErrors;
   private final int chunkRows;
@@ -55,6 +56,7 @@ public final class JobOptions {
     this.stop = List.copyOf(b.stop);
     this.system = Optional.ofNullable(b.system);
     this.chatTemplate = Optional.ofNullable(b.chatTemplate);
+    this.parseSpecial = Optional.ofNullable(b.parseSpecial);
     this.onError = b.onError;
     this.retryErrors = b.retryErrors;
     this.chunkRows = b.chunkRows;
@@ -133,6 +135,9 @@ public final class JobOptions {
   public Optional<String> system() { return system; }
   /** Whether to apply the model's chat template; empty leaves it to llm_generate. */
   public Optional<Boolean> chatTemplate() { return chatTemplate; }
+
+  /** Whether a prompt without the chat template parses special tokens; empty leaves it to llm_generate (yes). */
+  public Optional<Boolean> parseSpecial() { return parseSpecial; }
   /** {@code null} (a bad row gets an error, the job goes on) or {@code fail}. */
   public String onError() { return onError; }
   public boolean retryErrors() { return retryErrors; }
@@ -163,6 +168,7 @@ public final class JobOptions {
     private List<String> stop = List.of();
     private String system;
     private Boolean chatTemplate;
+    private Boolean parseSpecial;
     private String onError = "null";
     private boolean retryErrors;
     private int chunkRows = DEFAULT_CHUNK_ROWS;
@@ -187,6 +193,7 @@ public final class JobOptions {
     public Builder stop(List<String> values) { stop = List.copyOf(values); return this; }
     public Builder system(String value) { system = value; return this; }
     public Builder chatTemplate(Boolean value) { chatTemplate = value; return this; }
+    public Builder parseSpecial(Boolean value) { parseSpecial = value; return this; }
     public Builder onError(String value) { onError = Objects.requireNonNull(value); return this; }
     public Builder retryErrors(boolean value) { retryErrors = value; return this; }
     public Builder chunkRows(int value) { chunkRows = value; return this; }
