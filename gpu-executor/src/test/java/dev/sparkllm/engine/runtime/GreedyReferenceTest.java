@@ -2,6 +2,9 @@ package dev.sparkllm.engine.runtime;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sparkllm.engine.backend.StepBatch;
+import dev.sparkllm.engine.cpu.CpuModelRunner;
+import dev.sparkllm.engine.kv.BlockTable;
 import dev.sparkllm.engine.model.LoadedModel;
 import dev.sparkllm.engine.sampling.SamplingParams;
 import dev.sparkllm.engine.testutil.TestModels;
@@ -28,7 +31,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * that close the argmax may differ and the continuations part ways. The test therefore demands:
  * every first divergence happens at a step where llama.cpp's own top-2 gap was under
  * {@value #NEAR_TIE} logits, and on average the first {@value #MIN_MEAN_AGREEMENT} tokens or more
- * agree. It prints how many prompts agree in full and where the others part.
+ * agree. It prints how many prompts agree in full and where the others part. A second test
+ * follows llama.cpp's own path (teacher forcing) and checks every step whose choice is clear.
  */
 class GreedyReferenceTest {
     static final double NEAR_TIE = 0.5;
@@ -76,6 +80,55 @@ class GreedyReferenceTest {
                 + " divergences: %s%n", identical, refs.size(), STEPS, meanAgreement, report);
         assertTrue(failures.isEmpty(), "divergences not explained by near-ties: " + failures);
         assertTrue(meanAgreement >= MIN_MEAN_AGREEMENT, "mean agreed prefix " + meanAgreement + " tokens: " + report);
+    }
+
+    /**
+     * Teacher-forced: each prompt followed by llama.cpp's own greedy tokens goes through the runner
+     * in one step, with logits at every generated position, so every one of the 64 steps is
+     * checked, not only those before a first divergence. Wherever llama.cpp's best logit leads its
+     * second by more than {@value #NEAR_TIE}, our best token must be its best token.
+     */
+    @Test
+    void everyClearStepOfLlamaCppsPathIsOurArgmaxToo() throws IOException {
+        List<Reference> refs = load();
+        LoadedModel model = TestModels.smolLm2();
+        int vocab = model.config().vocabSize();
+        int checked = 0, steps = 0;
+        List<String> failures = new ArrayList<>();
+        for (Reference ref : refs) {
+            int length = ref.prompt.length + STEPS - 1;
+            CpuModelRunner runner = new CpuModelRunner(model.config(), model.weights(), length + 1);
+            int blocks = length / 16 + 1;
+            runner.allocateKv(blocks, 16);
+            BlockTable cache = BlockTable.wholePool(blocks, 16);
+            StepBatch batch = new StepBatch(length);
+            for (int i = 0; i < length; i++) {
+                int token = i < ref.prompt.length ? ref.prompt[i] : ref.greedy[i - ref.prompt.length];
+                batch.add(token, i, cache, i >= ref.prompt.length - 1);
+            }
+            float[] logits = new float[STEPS * vocab];
+            runner.forward(batch, logits);
+            for (int step = 0; step < STEPS; step++) {
+                steps++;
+                if (ref.gaps[step] <= NEAR_TIE) continue;
+                checked++;
+                int ours = argmax(logits, step * vocab, vocab);
+                if (ours != ref.greedy[step]) {
+                    failures.add(ref.id + " step " + step + ": llama.cpp " + ref.greedy[step] + " (gap " + ref.gaps[step]
+                            + "), ours " + ours);
+                }
+            }
+        }
+        System.out.printf("teacher-forced vs llama.cpp: %d of %d steps clear of near-ties, %d disagree%n",
+                checked, steps, failures.size());
+        assertTrue(checked >= steps / 2, "only " + checked + " of " + steps + " steps were checked");
+        assertTrue(failures.isEmpty(), "argmax differs from llama.cpp at clear steps: " + failures);
+    }
+
+    private static int argmax(float[] logits, int from, int n) {
+        int best = 0;
+        for (int i = 1; i < n; i++) if (logits[from + i] > logits[from + best]) best = i;
+        return best;
     }
 
     static int firstDifference(int[] expected, int[] actual) {
