@@ -9,8 +9,8 @@ gpu-executor/src/test/resources/quant-fixtures/:
 
 gguf-py is an implementation independent of the Java code (numpy, written from ggml-quants.c), so
 agreement is a real check of the block layouts. Types gguf-py can quantize are made from random
-floats; for the K-quants (which gguf-py only decodes) random but valid blocks are generated: small
-positive f16 super-block scales and random bytes for everything else.
+floats; for the K-quants and IQ4 types (which gguf-py only decodes) random but valid blocks are
+generated: small positive f16 (super-)block scales and random bytes for everything else.
 
 Usage:  pip install gguf numpy && python3 make_quant_fixtures.py
 """
@@ -29,6 +29,27 @@ def f16_bytes(values):
 
 
 def random_k_blocks(rng, n_blocks, qtype):
+    def scale():
+        return f16_bytes(rng.uniform(1e-4, 2e-2, n_blocks))
+
+    def randbytes(n):
+        return rng.integers(0, 256, size=(n_blocks, n), dtype=np.uint8)
+
+    if qtype == T.Q2_K:
+        # 16 bytes of 4-bit scale/min pairs, 64 bytes of 2-bit quants, f16 d, f16 dmin
+        return np.concatenate([randbytes(16 + 64), scale(), scale()], axis=1)
+    if qtype == T.Q3_K:
+        # 32 bytes hmask, 64 bytes of 2-bit quants, 12 bytes of packed 6-bit scales, f16 d
+        return np.concatenate([randbytes(32 + 64 + 12), scale()], axis=1)
+    if qtype == T.Q5_K:
+        # f16 d, f16 dmin, 12 bytes of scales/mins (as Q4_K), 32 bytes of fifth bits, 128 bytes of nibbles
+        return np.concatenate([scale(), scale(), randbytes(12 + 32 + 128)], axis=1)
+    if qtype == T.IQ4_NL:
+        # f16 d, 16 bytes of nibbles indexing the non-linear levels
+        return np.concatenate([scale(), randbytes(16)], axis=1)
+    if qtype == T.IQ4_XS:
+        # f16 d, u16 scales_h, 4 bytes scales_l, 128 bytes of nibbles
+        return np.concatenate([scale(), randbytes(2 + 4 + 128)], axis=1)
     if qtype == T.Q4_K:
         # f16 d, f16 dmin, 12 bytes of packed 6-bit scales/mins, 128 bytes of nibbles
         d = f16_bytes(rng.uniform(1e-4, 2e-2, n_blocks))
@@ -67,14 +88,15 @@ def main():
     floats = rng.standard_normal(4 * 32).astype(np.float32) * 0.7
     floats[:32] += 3.0                       # a block that is all positive (Q4_1's min matters)
     floats[32:64] = 0.0                      # an all-zero block (zero scale path)
-    for qtype in (T.Q8_0, T.Q4_0, T.Q4_1):
+    for qtype in (T.Q8_0, T.Q4_0, T.Q4_1, T.Q5_0, T.Q5_1):
         fixtures[qtype] = quants.quantize(floats.reshape(1, -1), qtype).reshape(-1)
 
     fixtures[T.F32] = np.concatenate([floats, np.array([np.inf, -np.inf, 1e-42], np.float32)]).view(np.uint8)
     fixtures[T.F16] = special_f16()
     fixtures[T.BF16] = special_bf16()
-    for qtype in (T.Q4_K, T.Q6_K):
+    for qtype in (T.Q4_K, T.Q6_K, T.Q2_K, T.Q3_K, T.Q5_K, T.IQ4_XS):   # new types after, old fixtures unchanged
         fixtures[qtype] = random_k_blocks(rng, 3, qtype).reshape(-1)
+    fixtures[T.IQ4_NL] = random_k_blocks(rng, 8, T.IQ4_NL).reshape(-1)
 
     for qtype, raw in fixtures.items():
         raw = np.ascontiguousarray(raw, dtype=np.uint8)

@@ -37,7 +37,7 @@ final class PackedWeights {
         Dequantize.checkWholeBlocks(w);
         return switch (w.type()) {
             case Q4_0, Q4_1, Q4_K -> PackedQ4.pack(w);
-            case Q8_0, Q6_K -> PackedQ8.pack(w);
+            case Q8_0, Q5_0, Q5_1, IQ4_NL, Q2_K, Q3_K, Q5_K, Q6_K, IQ4_XS -> PackedQ8.pack(w);
             case F32, F16, BF16 -> PackedF32.pack(w);
         };
     }

@@ -133,7 +133,7 @@ final class DeviceWeights {
     }
 
     /** Writes weights into the arena, converting through a float staging buffer where needed. */
-    private static final class Uploader implements AutoCloseable {
+    static final class Uploader implements AutoCloseable {
         private static final int STAGING_FLOATS = 1 << 22;
         private final ComputeType type;
         private final DeviceArena arena;

@@ -84,6 +84,7 @@ class MatMulTest {
                 TestQuantizer.random(GgmlType.Q4_1, 40, 256, rnd),
                 TestQuantizer.random(GgmlType.Q4_K, 13, 256, rnd),
                 TestQuantizer.random(GgmlType.Q8_0, 7, 256, rnd),
+                TestQuantizer.random(GgmlType.Q5_K, 9, 256, rnd),
         };
         WeightTensor f32 = TestQuantizer.random(GgmlType.F32, 5, 256, rnd);
         Parallel.setThreads(2);
@@ -111,7 +112,8 @@ class MatMulTest {
     @Test
     void resultsDoNotDependOnBatchSizeByDefault() {
         Random rnd = new Random(21);
-        for (GgmlType type : new GgmlType[] {GgmlType.Q4_1, GgmlType.Q4_K, GgmlType.Q8_0, GgmlType.Q6_K}) {
+        for (GgmlType type : new GgmlType[] {GgmlType.Q4_1, GgmlType.Q4_K, GgmlType.Q8_0, GgmlType.Q6_K,
+                GgmlType.Q5_1, GgmlType.Q5_K, GgmlType.Q2_K, GgmlType.Q3_K, GgmlType.IQ4_XS}) {
             WeightTensor w = TestQuantizer.random(type, 37, 256, rnd);      // odd row count: a row left over from pairs
             float[] x = randomVector(7 * 256, rnd);
             float[] batch = new float[7 * 37];

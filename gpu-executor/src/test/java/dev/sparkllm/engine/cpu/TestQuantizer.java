@@ -6,20 +6,22 @@ import dev.sparkllm.engine.tensor.WeightTensor;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Random;
+import java.util.function.Supplier;
 
 /**
  * Builds weight tensors in memory for the kernel tests. F32/F16/BF16/Q8_0/Q4_0/Q4_1 are
  * quantized from floats following ggml-quants.c's quantize_row_*_ref; the K-quants, which ggml
- * quantizes with an iterative search not worth porting, get random but valid blocks (small
+ * quantizes with an iterative search not worth porting, and Q5_0/Q5_1/IQ4_NL get random but
+ * valid blocks (small
  * positive f16 super-block scales, random bytes for everything else), which exercises every
  * bit of their layouts just as well.
  */
-final class TestQuantizer {
+public final class TestQuantizer {
     private TestQuantizer() {}
 
     /** A rows x cols tensor of type {@code type} with random contents (Gaussian values where quantizable). */
     static WeightTensor random(GgmlType type, int rows, int cols, Random rnd) {
-        if (type == GgmlType.Q4_K || type == GgmlType.Q6_K) {
+        if (type.blockSize == 256 || type == GgmlType.Q5_0 || type == GgmlType.Q5_1 || type == GgmlType.IQ4_NL) {
             return randomBlocks(type, rows, cols, rnd);
         }
         float[] values = new float[rows * cols];
@@ -44,7 +46,12 @@ final class TestQuantizer {
     }
 
     /** Random valid blocks of any type. */
-    static WeightTensor randomBlocks(GgmlType type, int rows, int cols, Random rnd) {
+    public static WeightTensor randomBlocks(GgmlType type, int rows, int cols, Random rnd) {
+        return randomBlocks(type, rows, cols, rnd, () -> randomScale(rnd));
+    }
+
+    /** Random blocks of any type whose f16 block and super-block scales (d, dmin) come from {@code scale}. */
+    static WeightTensor randomBlocks(GgmlType type, int rows, int cols, Random rnd, Supplier<Short> scale) {
         ByteBuffer b = allocate(type, rows, cols);
         for (int i = 0; i < b.capacity(); i++) b.put(i, (byte) rnd.nextInt(256));
         int blocks = rows * cols / type.blockSize;
@@ -54,16 +61,21 @@ final class TestQuantizer {
                 case F32 -> b.putFloat(off, (float) rnd.nextGaussian());
                 case F16 -> b.putShort(off, Float16.fromFloat((float) rnd.nextGaussian()));
                 case BF16 -> b.putShort(off, toBf16((float) rnd.nextGaussian()));
-                case Q8_0, Q4_0 -> b.putShort(off, randomScale(rnd));
-                case Q4_1 -> {
-                    b.putShort(off, randomScale(rnd));
+                case Q8_0, Q4_0, Q5_0, IQ4_NL, IQ4_XS -> b.putShort(off, scale.get());
+                case Q4_1, Q5_1 -> {
+                    b.putShort(off, scale.get());
                     b.putShort(off + 2, Float16.fromFloat((float) rnd.nextGaussian() * 0.05f));
                 }
-                case Q4_K -> {
-                    b.putShort(off, randomScale(rnd));
-                    b.putShort(off + 2, randomScale(rnd));
+                case Q4_K, Q5_K -> {
+                    b.putShort(off, scale.get());
+                    b.putShort(off + 2, scale.get());
                 }
-                case Q6_K -> b.putShort(off + 208, randomScale(rnd));
+                case Q2_K -> {
+                    b.putShort(off + 80, scale.get());
+                    b.putShort(off + 82, scale.get());
+                }
+                case Q3_K -> b.putShort(off + 108, scale.get());
+                case Q6_K -> b.putShort(off + 208, scale.get());
             }
         }
         return new WeightTensor("random." + type, type, rows, cols, b);

@@ -1,10 +1,14 @@
 package dev.sparkllm.engine.cuda;
 
 import dev.sparkllm.engine.backend.StepBatch;
+import dev.sparkllm.engine.cpu.Dequantize;
 import dev.sparkllm.engine.cpu.Float16;
+import dev.sparkllm.engine.cpu.TestQuantizer;
 import dev.sparkllm.engine.kv.BlockTable;
 import dev.sparkllm.engine.model.ModelConfig;
 import dev.sparkllm.engine.model.RopeStyle;
+import dev.sparkllm.engine.tensor.GgmlType;
+import dev.sparkllm.engine.tensor.WeightTensor;
 import jcuda.driver.CUdeviceptr;
 import jcuda.driver.JCudaDriver;
 import org.junit.jupiter.api.AfterAll;
@@ -96,6 +100,31 @@ class CudaKernelTest {
             }
             free(partials);
             free(dx, dw, dy);
+        }
+    }
+
+    /**
+     * The CUDA backend has no kernels of its own for quantized types: DeviceWeights decodes them on
+     * the host with Dequantize and the device rounds the floats to the compute type. This checks
+     * that path end to end for every quantized type (a wrong block stride or row slab would show).
+     */
+    @ParameterizedTest
+    @EnumSource(value = GgmlType.class, mode = EnumSource.Mode.EXCLUDE, names = {"F32", "F16", "BF16"})
+    void quantizedWeightsUploadAsTheirHostDecodedValues(GgmlType type) {
+        runner.makeCurrent();
+        int rows = 37, cols = 512;
+        WeightTensor w = TestQuantizer.randomBlocks(type, rows, cols, rnd);
+        try (DeviceArena arena = new DeviceArena(2L * rows * cols + 4096);
+             DeviceWeights.Uploader up = new DeviceWeights.Uploader(ComputeType.F16, arena, k, runner.stream())) {
+            CUdeviceptr p = up.matrix("w", w);
+            short[] got = shorts(p, rows * cols);
+            float[] row = new float[cols];
+            for (int r = 0; r < rows; r++) {
+                Dequantize.row(w, r, row, 0);
+                for (int c = 0; c < cols; c++) {
+                    assertEquals(Float16.fromFloat(row[c]), got[r * cols + c], type + " (" + r + ", " + c + ")");
+                }
+            }
         }
     }
 

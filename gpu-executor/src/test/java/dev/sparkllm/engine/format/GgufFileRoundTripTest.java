@@ -19,6 +19,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Files written by {@link GgufTestWriter} read back exactly, for every metadata type and both versions. */
@@ -187,6 +188,28 @@ class GgufFileRoundTripTest {
             IllegalArgumentException missing = assertThrows(IllegalArgumentException.class, () -> f.tensor("nope"));
             assertTrue(missing.getMessage().contains("no tensor named 'nope'"), missing.getMessage());
             assertFalse(f.hasTensor("nope"));
+        }
+    }
+
+    /** A tensor of each type, two rows of two blocks, passes the parser's size checks and maps its own bytes. */
+    @ParameterizedTest
+    @EnumSource(GgmlType.class)
+    void everyTypeMapsWholeBlockRows(GgmlType type) throws IOException {
+        byte[] data = new byte[4 * type.bytesPerBlock];
+        for (int i = 0; i < data.length; i++) data[i] = (byte) (i * 31 + 5);
+        byte[] bytes = new GgufTestWriter()
+                .put("general.architecture", GgufValueType.STRING, "llama")
+                .tensor("w", type, new long[] {2L * type.blockSize, 2}, data)
+                .tensor("after", GgmlType.F32, new long[] {1}, GgufTestWriter.f32(42))
+                .build();
+        try (GgufFile f = open(bytes)) {
+            assertEquals(data.length, f.tensorInfo("w").byteSize());
+            WeightTensor w = f.tensor("w");
+            assertEquals(type, w.type());
+            assertEquals(2, w.rows());
+            assertEquals(2 * type.blockSize, w.cols());
+            assertEquals(data[data.length - 1], w.data().get(data.length - 1));
+            assertEquals(42f, f.tensor("after").data().getFloat(0));
         }
     }
 
