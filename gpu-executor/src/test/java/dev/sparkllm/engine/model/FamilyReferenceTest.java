@@ -6,6 +6,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sparkllm.engine.format.GgufTestWriter;
 import dev.sparkllm.engine.format.SafetensorsIndex;
 import dev.sparkllm.engine.tensor.GgmlType;
+import dev.sparkllm.engine.runtime.EngineOptions;
+import dev.sparkllm.engine.runtime.GenerationRequest;
+import dev.sparkllm.engine.runtime.GenerationResult;
+import dev.sparkllm.engine.runtime.InferenceEngine;
+import dev.sparkllm.engine.sampling.SamplingParams;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -17,9 +22,13 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.TreeSet;
 import java.util.function.Consumer;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -107,6 +116,43 @@ class FamilyReferenceTest {
         try (LoadedModel model = ModelLoader.load(hfDirectory("gemma3", c -> c.put("rope_local_base_freq", 1000000.0)))) {
             double diff = maxAbsDifference(ref.logits(), PromptLogits.everyPositionWholePrompt(model, ref.prompt()));
             assertTrue(diff > CLEARLY_DIFFERENT, "the global base on local layers changed the logits by only " + diff);
+        }
+    }
+
+    /**
+     * Batch invariance under sliding windows: greedy tokens of requests sharing an 80-token prefix
+     * (past the attention's first 64-position chunk, so its shared path runs; sixteen windows) are
+     * the same with prefix sharing on and off, one sequence at a time and in short prefill chunks.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"gemma3", "gemma2"})
+    void slidingLayersKeepGreedyTokensBatchInvariant(String name) throws IOException {
+        SamplingParams greedy = new SamplingParams(12, 0f, 0, 1f, 0f, null, List.of(), true);
+        try (LoadedModel model = ModelLoader.load(hfDirectory(name, c -> { }))) {
+            int[] prefix = PromptLogits.randomPrompt(80, model.config().vocabSize(), 1);
+            List<GenerationRequest> requests = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                int[] own = PromptLogits.randomPrompt(3 + 4 * i, model.config().vocabSize(), 100 + i);
+                int[] prompt = Arrays.copyOf(prefix, prefix.length + own.length);
+                System.arraycopy(own, 0, prompt, prefix.length, own.length);
+                requests.add(GenerationRequest.ofTokens("r" + i, prompt, greedy));
+            }
+            List<GenerationResult> shared = generate(model, new EngineOptions(8, 64, 160), requests);
+            assertTrue(shared.stream().mapToInt(GenerationResult::cachedTokens).sum() > 0, "the prefix was shared");
+            for (EngineOptions other : List.of(new EngineOptions(8, 64, 160).withPrefixSharing(false),
+                    new EngineOptions(1, 64, 160), new EngineOptions(8, 7, 160))) {
+                List<GenerationResult> results = generate(model, other, requests);
+                for (int i = 0; i < requests.size(); i++) {
+                    assertTrue(results.get(i).ok(), results.get(i).error());
+                    assertArrayEquals(shared.get(i).tokenIds(), results.get(i).tokenIds(), other + ", request " + i);
+                }
+            }
+        }
+    }
+
+    private static List<GenerationResult> generate(LoadedModel model, EngineOptions options, List<GenerationRequest> requests) {
+        try (InferenceEngine engine = InferenceEngine.cpu(model, options)) {
+            return engine.generate(requests);
         }
     }
 
