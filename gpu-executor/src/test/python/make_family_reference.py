@@ -9,6 +9,7 @@ For each case this writes, under OUT_DIR/<case>/:
   logits.f32         transformers' logits at every prompt position, float32 little-endian,
                      [positions][vocab], from the bf16 weights upcast to float32 (eager attention)
 The tokenizer is not part of the fixture: the Java test adds its own tiny tokenizer.json.
+make_family_gguf_reference.py then writes the Qwen3 and Gemma 3 cases as GGUF and adds llama.cpp's logits.
 
 Weights are N(0, 0.1) (Gemma's norm weights too, which it applies as 1 + w; the others' norms
 1 + N(0, 0.1)), large enough that a wrong norm, window or RoPE base moves the logits.

@@ -30,23 +30,7 @@ final class LlamaCppConversion {
 
     /** The converter's tensor_mapping for the Llama-family names this engine loads. */
     static String ggufName(String hfName) {
-        return ggufName(hfName, false);
-    }
-
-    /**
-     * The converter's tensor_mapping, for Gemma 2/3 too: their post_attention_layernorm is the norm
-     * on the attention output (post_attention_norm) and pre_feedforward_layernorm the feed-forward
-     * input norm (ffn_norm), where Llama's post_attention_layernorm is that input norm. Qwen3's and
-     * Gemma 3's q_norm/k_norm become attn_q_norm/attn_k_norm.
-     */
-    static String ggufName(String hfName, boolean gemma) {
         String name = hfName
-                .replace(".self_attn.q_norm.", ".attn_q_norm.")
-                .replace(".self_attn.k_norm.", ".attn_k_norm.")
-                .replace(".pre_feedforward_layernorm.", ".ffn_norm.")
-                .replace(".post_feedforward_layernorm.", ".post_ffw_norm.");
-        if (gemma) name = name.replace(".post_attention_layernorm.", ".post_attention_norm.");
-        name = name
                 .replace("model.embed_tokens.", "token_embd.")
                 .replace("model.norm.", "output_norm.")
                 .replace("lm_head.", "output.")
@@ -62,18 +46,6 @@ final class LlamaCppConversion {
                 .replace(".mlp.down_proj.", ".ffn_down.");
         if (name.equals(hfName)) throw new IllegalArgumentException("no GGUF name for " + hfName);
         return name;
-    }
-
-    /**
-     * Gemma's modify_tensors / norm_shift: every tensor whose name ends in "norm.weight" gets 1 added,
-     * since Gemma's RMSNorm multiplies by (1 + w) and llama.cpp's by w. (The converter adds it to the
-     * checkpoint's tensor, in bf16 for a bf16 checkpoint; here it is added in float32.)
-     */
-    static float[] gemmaNormShift(String hfName, float[] values) {
-        if (!hfName.endsWith("norm.weight")) return values;
-        float[] out = values.clone();
-        for (int i = 0; i < out.length; i++) out[i] += 1f;
-        return out;
     }
 
     /**
