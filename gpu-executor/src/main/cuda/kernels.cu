@@ -1359,6 +1359,7 @@ extern "C" __global__ void gemm_smem_bytes(int* out) {
 
 FOR_HEAD_DIM(64)
 FOR_HEAD_DIM(128)
+FOR_HEAD_DIM(256) // Gemma 2 and 3 (all but the 27B models)
 
 // Converts float values to the compute type (host-side dequantized weights arrive as float).
 extern "C" __global__ void f32_to_f16(const float* in, __half* out, long long n) {

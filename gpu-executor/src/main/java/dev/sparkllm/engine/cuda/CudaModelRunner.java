@@ -186,7 +186,9 @@ public final class CudaModelRunner implements ModelRunner {
 
     /** Why the kernels cannot run a model of this shape, or null. */
     static String unsupported(ModelConfig c) {
-        if (c.headDim() != 64 && c.headDim() != 128) return "head dim " + c.headDim() + " (the CUDA attention kernel covers 64 and 128)";
+        if (c.headDim() != 64 && c.headDim() != 128 && c.headDim() != 256) {
+            return "head dim " + c.headDim() + " (the CUDA attention kernel covers 64, 128 and 256)";
+        }
         if (c.dim() % 8 != 0 || c.qDim() % 8 != 0 || c.ffnDim() % 8 != 0) return "hidden, attention and feed-forward sizes must be multiples of 8";
         if (c.heads() / c.kvHeads() > AttentionPlan.ROWS) return "more than " + AttentionPlan.ROWS + " query heads per KV head";
         return null;

@@ -331,10 +331,11 @@ class CudaKernelTest {
      */
     @ParameterizedTest
     @org.junit.jupiter.params.provider.CsvSource({"64,attn_mma,0,0", "128,attn_mma,0,0", "64,attn_partial,0,0", "128,attn_partial,0,0",
-            "64,attn_mma,100,0", "128,attn_partial,300,0", "128,attn_mma,37,0", "64,attn_mma,0,1.5", "64,attn_partial,200,1.5"})
+            "64,attn_mma,100,0", "128,attn_partial,300,0", "128,attn_mma,37,0", "64,attn_mma,0,1.5", "64,attn_partial,200,1.5",
+            "256,attn_mma,0,0", "256,attn_partial,0,0", "256,attn_mma,300,0"})
     void pagedAttentionWithSharedPrefixMatchesReference(int d, String kernel, int window, float softcap) {
         runner.makeCurrent();
-        int heads = d == 64 ? 4 : 32, kvHeads = d == 64 ? 2 : 8, bs = 16, blocks = 160;
+        int heads = d == 64 ? 4 : d == 128 ? 32 : 8, kvHeads = d == 64 ? 2 : d == 128 ? 8 : 2, bs = 16, blocks = 160;
         int kvDim = kvHeads * d;
         short[] kBits = new short[blocks * bs * kvDim], vBits = new short[blocks * bs * kvDim];
         float[] keys = random(rnd, kBits.length, 2f, ComputeType.F16, kBits), values = random(rnd, vBits.length, 1f, ComputeType.F16, vBits);
