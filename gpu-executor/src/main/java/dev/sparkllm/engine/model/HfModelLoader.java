@@ -89,8 +89,9 @@ public final class HfModelLoader {
         int dim = c.path("hidden_size").asInt(-1);
         int heads = c.path("num_attention_heads").asInt(-1);
         int headDim = c.hasNonNull("head_dim") ? c.get("head_dim").asInt() : (heads > 0 ? dim / heads : -1);
-        float theta = (float) c.path("rope_theta").asDouble(10000.0);
-        JsonNode scaling = c.path("rope_scaling");
+        JsonNode rope = globalRopeParameters(c);
+        float theta = (float) rope.path("rope_theta").asDouble(c.path("rope_theta").asDouble(10000.0));
+        JsonNode scaling = c.path("rope_scaling").isObject() ? c.path("rope_scaling") : rope;
         float[] freqFactors = null;
         float linearScale = 1f;
         String scalingType = scaling.path("rope_type").asText(scaling.path("type").asText(""));
@@ -117,6 +118,16 @@ public final class HfModelLoader {
         }
     }
 
+    /**
+     * transformers 5 saves RoPE settings as rope_parameters ({rope_theta, rope_type, factor...}, or
+     * for Gemma 3 one such object per attention type) where 4.x wrote rope_theta, rope_scaling and
+     * rope_local_base_freq; both are read. The global layers' parameters, or a missing node.
+     */
+    private static JsonNode globalRopeParameters(JsonNode c) {
+        JsonNode p = c.path("rope_parameters");
+        return p.has("full_attention") ? p.path("full_attention") : p;
+    }
+
     private static boolean isGemma(String modelType) {
         return modelType.startsWith("gemma");
     }
@@ -127,7 +138,7 @@ public final class HfModelLoader {
      * both sublayers in norms and scales q.k by query_pre_attn_scalar^-0.5; its sliding layers come
      * from layer_types when the config lists them, else from the family's pattern (Gemma 3:
      * sliding_window_pattern, default 6; Gemma 2: even layers), and Gemma 3's rotate with
-     * rope_local_base_freq. Mistral with a sliding_window slides in every layer. (Qwen's
+     * rope_local_base_freq (transformers 5: rope_parameters.sliding_attention.rope_theta). Mistral with a sliding_window slides in every layer. (Qwen's
      * use_sliding_window is off in its released models and is not read.)
      */
     static ArchSwitches readSwitches(JsonNode c, String type, String source) throws ModelFormatException {
@@ -161,7 +172,8 @@ public final class HfModelLoader {
         double queryScalar = c.path("query_pre_attn_scalar").asDouble(0);
         return new ArchSwitches((float) Math.sqrt(dim), ArchSwitches.Activation.GELU_TANH, gemma3, true,
                 sliding == null ? 0 : window, sliding,
-                gemma3 ? (float) c.path("rope_local_base_freq").asDouble(10000.0) : 0f,
+                gemma3 ? (float) c.path("rope_parameters").path("sliding_attention").path("rope_theta")
+                        .asDouble(c.path("rope_local_base_freq").asDouble(10000.0)) : 0f,
                 queryScalar > 0 ? (float) (1.0 / Math.sqrt(queryScalar)) : 0f,
                 (float) c.path("attn_logit_softcapping").asDouble(0.0),
                 (float) c.path("final_logit_softcapping").asDouble(0.0));

@@ -92,6 +92,27 @@ class FamilyReferenceTest {
         }
     }
 
+    /** The config.json transformers 5 saves: RoPE settings only under rope_parameters. */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"gemma3", "qwen3"})
+    void transformers5ConfigsGiveTheSameLogits(String name) throws IOException {
+        Reference ref = Reference.read(name);
+        Path hf = hfDirectory(name, c -> {
+            ObjectNode full = JSON.createObjectNode().put("rope_theta", c.remove("rope_theta").asDouble()).put("rope_type", "default");
+            c.remove("rope_scaling");
+            if (c.has("rope_local_base_freq")) {
+                ObjectNode local = JSON.createObjectNode().put("rope_theta", c.remove("rope_local_base_freq").asDouble())
+                        .put("rope_type", "default");
+                c.putObject("rope_parameters").setAll(java.util.Map.of("full_attention", full, "sliding_attention", local));
+            } else {
+                c.set("rope_parameters", full);
+            }
+        });
+        try (LoadedModel model = ModelLoader.load(hf)) {
+            assertClose(ref, PromptLogits.everyPositionWholePrompt(model, ref.prompt()), "whole prompt");
+        }
+    }
+
     @Test
     void gemma3SwitchesAreReadAlikeFromBothFormats() throws IOException {
         try (LoadedModel h = ModelLoader.load(hfDirectory("gemma3", c -> { })); LoadedModel g = ModelLoader.load(ggufFile("gemma3"))) {
