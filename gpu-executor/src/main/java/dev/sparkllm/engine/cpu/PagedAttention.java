@@ -50,6 +50,11 @@ final class PagedAttention {
     private final int groupSize;
     /** The window of the layer being computed (0: all positions). */
     private int window;
+    /**
+     * The layer whose shared chunks {@link #takeSharedQueryChunks} counts: the first global one, as
+     * a sliding layer skips shared chunks that fall before its members' windows.
+     */
+    private final int countedLayer;
     private float[] maxes = new float[0];
     private float[] sums = new float[0];
     private long[] sortKeys = new long[0];
@@ -64,6 +69,9 @@ final class PagedAttention {
         this.c = c;
         this.scale = c.attentionScale();
         this.softcap = c.switches().attentionSoftcap();
+        int global = 0;
+        while (global < c.layers() && c.switches().window(global) > 0) global++;
+        this.countedLayer = global < c.layers() ? global : 0;
         this.groupSize = c.heads() / c.kvHeads();
     }
 
@@ -85,7 +93,7 @@ final class PagedAttention {
                 runItem(item, worker, batch, keys, values, kv.kvDim, q, out);
             }
         });
-        if (layer == 0) {
+        if (layer == countedLayer) {
             for (int item = 0; item < items; item++) {
                 sharedQueryChunks += (long) itemSharedChunks[item] * (itemTo[item] - itemFrom[item]) * groupSize;
             }
