@@ -3,6 +3,7 @@ package dev.sparkllm.engine.model;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sparkllm.engine.format.ModelFormatException;
 import dev.sparkllm.engine.runtime.EngineOptions;
 import dev.sparkllm.engine.runtime.GenerationRequest;
 import dev.sparkllm.engine.runtime.GenerationResult;
@@ -26,6 +27,7 @@ import java.util.function.Consumer;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -183,6 +185,21 @@ class FamilyReferenceTest {
         try (InferenceEngine engine = InferenceEngine.cpu(model, options)) {
             return engine.generate(requests);
         }
+    }
+
+    @Test
+    void configsTheSwitchesCannotHonourAreRejectedByName() throws IOException {
+        Path gelu = hfDirectory("gemma3", c -> c.put("hidden_activation", "gelu"));
+        assertMentions(assertThrows(ModelFormatException.class, () -> ModelLoader.load(gelu)), "hidden_activation", "gelu");
+        Path types = hfDirectory("gemma3", c -> c.putArray("layer_types").add("sliding_attention").add("full_attention"));
+        assertMentions(assertThrows(ModelFormatException.class, () -> ModelLoader.load(types)), "layer_types", "2 entries");
+        // Qwen3's weights under Qwen2's model type: its q/k norms would be ignored, so the load fails.
+        Path qwen2 = hfDirectory("qwen3", c -> c.put("model_type", "qwen2"));
+        assertMentions(assertThrows(ModelFormatException.class, () -> ModelLoader.load(qwen2)), "layer 0 q norm", "does not use it");
+    }
+
+    private static void assertMentions(Exception e, String... parts) {
+        for (String part : parts) assertTrue(e.getMessage().contains(part), "'" + part + "' not in: " + e.getMessage());
     }
 
     /** A fixture: prompt ids and transformers' float32 logits, [position][vocab]. */
