@@ -1,6 +1,9 @@
 // The engine's CUDA kernels: one Llama-family forward step over a batch of tokens from many
 // sequences, reading and writing keys and values through block tables in the shared KV pool, and
-// choosing the next tokens on the device.
+// choosing the next tokens on the device. The family switches (ArchSwitches on the Java side) are
+// kernel arguments or kernels of their own: the embedding scale, per-head q/k RMSNorm, the norms
+// on sublayer outputs, GeGLU, a sliding window and a soft cap on attention scores, a soft cap on
+// the logits. One forward, whichever family.
 //
 // Data types. The residual stream and every matrix product's output are float32. The inputs of
 // the matrix products (normed activations, attention output, SwiGLU output) and the weights are
@@ -63,13 +66,15 @@ __device__ int block_sum_int(int v, int* scratch) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Embedding gather: x[t] = table[tokens[t]] as float. Grid: one block per token.
+// Embedding gather: x[t] = table[tokens[t]] * scale as float (scale: Gemma's sqrt(hidden size),
+// else 1). Grid: one block per token.
 
 template <typename T>
-__device__ void embed(const T* __restrict__ table, const int* __restrict__ tokens, float* __restrict__ x, int dim) {
+__device__ void embed(const T* __restrict__ table, const int* __restrict__ tokens, float* __restrict__ x, int dim,
+                      float scale) {
     long long row = (long long)tokens[blockIdx.x] * dim;
     float* out = x + (long long)blockIdx.x * dim;
-    for (int i = threadIdx.x; i < dim; i += blockDim.x) out[i] = to_float(table[row + i]);
+    for (int i = threadIdx.x; i < dim; i += blockDim.x) out[i] = to_float(table[row + i]) * scale;
 }
 
 // RMSNorm of float rows into the compute type: out[r] = x[src] / rms(x[src]) * w, where src is
@@ -97,6 +102,58 @@ __device__ void swiglu(const float* __restrict__ gateUp, T* __restrict__ out, in
         float g = gateUp[t * 2 * ffn + j];
         float u = gateUp[t * 2 * ffn + ffn + j];
         out[i] = from_float<T>(g / (1.f + expf(-g)) * u);
+    }
+}
+
+// GeGLU over the same fused product (Gemma): gelu_tanh(g) * u, where gelu_tanh(g) =
+// 0.5 g (1 + tanh(u)) = g * sigmoid(2u), u = sqrt(2/pi) (g + 0.044715 g^3), computed as in the
+// CPU backend's VectorOps.geluTanhMultiply.
+template <typename T>
+__device__ void geglu(const float* __restrict__ gateUp, T* __restrict__ out, int ffn, long long total) {
+    for (long long i = blockIdx.x * (long long)blockDim.x + threadIdx.x; i < total; i += (long long)gridDim.x * blockDim.x) {
+        long long t = i / ffn;
+        int j = (int)(i - t * ffn);
+        float g = gateUp[t * 2 * ffn + j];
+        float u = gateUp[t * 2 * ffn + ffn + j];
+        float twoU = 2.f * 0.7978845608028654f * (g + 0.044715f * g * g * g);
+        out[i] = from_float<T>(g / (1.f + expf(-twoU)) * u);
+    }
+}
+
+// Per-head RMSNorm in place over the fused q/k/v rows, before RoPE (Qwen3, Gemma 3): block
+// (t, h) normalises head h of row t, query heads with qNorm, key heads with kNorm (headDim floats
+// each). Grid: (tokens, heads + kvHeads), one warp per block.
+extern "C" __global__ void head_rmsnorm(float* __restrict__ qkv, const float* __restrict__ qNorm,
+                                        const float* __restrict__ kNorm, int heads, int kvHeads, int headDim,
+                                        float eps) {
+    int t = blockIdx.x, h = blockIdx.y;
+    float* v = qkv + (long long)t * (heads + 2 * kvHeads) * headDim + (long long)h * headDim;
+    const float* w = h < heads ? qNorm : kNorm;
+    float ss = 0.f;
+    for (int i = threadIdx.x; i < headDim; i += 32) ss += v[i] * v[i];
+    for (int o = 16; o > 0; o >>= 1) ss += __shfl_xor_sync(0xffffffffu, ss, o);
+    float inv = (float)(1.0 / sqrt((double)ss / headDim + (double)eps));
+    for (int i = threadIdx.x; i < headDim; i += 32) v[i] = v[i] * inv * w[i];
+}
+
+// Sandwich norms (Gemma 2 and 3): x[t] += y[t] / rms(y[t]) * w, the sublayer output y normed
+// before the residual addition. Grid: one block per token.
+extern "C" __global__ void rmsnorm_add(float* __restrict__ x, const float* __restrict__ y, const float* __restrict__ w,
+                                       int dim, float eps) {
+    __shared__ float scratch[32];
+    const float* yr = y + (long long)blockIdx.x * dim;
+    float* xr = x + (long long)blockIdx.x * dim;
+    float ss = 0.f;
+    for (int i = threadIdx.x; i < dim; i += blockDim.x) ss += yr[i] * yr[i];
+    ss = block_sum(ss, scratch);
+    float inv = (float)(1.0 / sqrt((double)ss / dim + (double)eps));
+    for (int i = threadIdx.x; i < dim; i += blockDim.x) xr[i] += yr[i] * inv * w[i];
+}
+
+// Soft capping in place (Gemma 2's final logits): v = cap * tanh(v / cap).
+extern "C" __global__ void softcap(float* __restrict__ v, long long n, float cap) {
+    for (long long i = blockIdx.x * (long long)blockDim.x + threadIdx.x; i < n; i += (long long)gridDim.x * blockDim.x) {
+        v[i] = cap * tanhf(v[i] / cap);
     }
 }
 
@@ -466,6 +523,19 @@ extern "C" __global__ void splitk_reduce(const float* __restrict__ partials, flo
 //
 // Item record (6 ints): first token in itemTokens, token count, first position, end position,
 // first entry of its block table in blockIds, first partial record.
+//
+// Both kernels mask per row: a key is seen when it is at or before the row's position and, in a
+// sliding layer (window > 0), after position - window; a row the window leaves no key in a tile
+// keeps m = -inf there, which the merge weighs as nothing. With softcap > 0 a scaled score s
+// becomes softcap * tanh(s / softcap) (Gemma 2).
+
+// The scaled, capped score, or -inf where the row may not see the key.
+__device__ __forceinline__ float att_score(float dot, int key, int posEnd, int qpos, int window, float scale, float softcap) {
+    bool ok = key < posEnd && key <= qpos && (window <= 0 || key > qpos - window);
+    if (!ok) return NEG_INF;
+    float s = dot * scale;
+    return softcap > 0.f ? softcap * tanhf(s / softcap) : s;
+}
 
 #define ATT_ROWS 64
 #define ATT_KEYS 64
@@ -491,7 +561,7 @@ __device__ void attn_partial(const __half* __restrict__ q, const __half* __restr
                              const int* __restrict__ items, const int* __restrict__ itemTokens,
                              const int* __restrict__ positions, const int* __restrict__ blockIds,
                              float* __restrict__ partO, float* __restrict__ partML,
-                             int heads, int kvHeads, int blockSize, float scale) {
+                             int heads, int kvHeads, int blockSize, float scale, int window, float softcap) {
     typedef AttLayout<D> L;
     extern __shared__ __align__(128) unsigned char smem[];
     __half* Qs = (__half*)(smem + L::Q);
@@ -573,12 +643,9 @@ __device__ void attn_partial(const __half* __restrict__ q, const __half* __restr
         for (int rr = 0; rr < 16; rr++) {
             int r = r0 + rr;
             int qpos = rowPos[r];
-            float s0 = Ss[r * ATT_LDS_S + lane] * scale;
-            float s1 = Ss[r * ATT_LDS_S + lane + 32] * scale;
-            bool ok0 = k0 + lane < posEnd && k0 + lane <= qpos;
-            bool ok1 = k0 + lane + 32 < posEnd && k0 + lane + 32 <= qpos;
-            s0 = ok0 ? s0 : NEG_INF;
-            s1 = ok1 ? s1 : NEG_INF;
+            float s0 = att_score(Ss[r * ATT_LDS_S + lane], k0 + lane, posEnd, qpos, window, scale, softcap);
+            float s1 = att_score(Ss[r * ATT_LDS_S + lane + 32], k0 + lane + 32, posEnd, qpos, window, scale, softcap);
+            bool ok0 = s0 != NEG_INF, ok1 = s1 != NEG_INF;
             float mOld = rowM[r];
             float mNew = fmaxf(mOld, warp_max(fmaxf(s0, s1)));
             float p0 = 0.f, p1 = 0.f, alpha = 1.f;
@@ -662,7 +729,8 @@ template <int D> struct MmaLayout {
 template <int D, int KW>
 __device__ __forceinline__ void mma_tile(const __half* Ks, const __half* Vs, const unsigned (&qf)[D / 16][4],
                                          float (&o)[D / 8][4], float& m0, float& m1, float& l0, float& l1,
-                                         int pos0, int pos1, int k0, int kOff, int posEnd, float scale, int lane) {
+                                         int pos0, int pos1, int k0, int kOff, int posEnd, float scale, int window,
+                                         float softcap, int lane) {
     constexpr int LDQ = MmaLayout<D>::LDQ;
     int g = lane >> 2, t = lane & 3;
     float sc[KW / 8][4];
@@ -683,8 +751,7 @@ __device__ __forceinline__ void mma_tile(const __half* Ks, const __half* Vs, con
         for (int e = 0; e < 4; e++) {
             int key = k0 + kOff + 8 * j + 2 * t + (e & 1);
             int pos = e < 2 ? pos0 : pos1;
-            bool ok = key < posEnd && key <= pos;
-            sc[j][e] = ok ? sc[j][e] * scale : NEG_INF;
+            sc[j][e] = att_score(sc[j][e], key, posEnd, pos, window, scale, softcap);
         }
         mx0 = fmaxf(mx0, fmaxf(sc[j][0], sc[j][1]));
         mx1 = fmaxf(mx1, fmaxf(sc[j][2], sc[j][3]));
@@ -739,7 +806,7 @@ __device__ void attn_mma(const __half* __restrict__ q, const __half* __restrict_
                          const int* __restrict__ items, const int* __restrict__ itemTokens,
                          const int* __restrict__ positions, const int* __restrict__ blockIds,
                          float* __restrict__ partO, float* __restrict__ partML,
-                         int heads, int kvHeads, int blockSize, float scale) {
+                         int heads, int kvHeads, int blockSize, float scale, int window, float softcap) {
     typedef MmaLayout<D> L;
     constexpr int LDQ = L::LDQ;
     extern __shared__ __align__(128) unsigned char smem[];
@@ -820,9 +887,9 @@ __device__ void attn_mma(const __half* __restrict__ q, const __half* __restrict_
         __syncthreads();
         if (active) {
             if (split) {
-                mma_tile<D, 16>(Ks + buf * L::TILE, Vs + buf * L::TILE, qf, o, m0, m1, l0, l1, pos0, pos1, k0, warp * 16, posEnd, scale, lane);
+                mma_tile<D, 16>(Ks + buf * L::TILE, Vs + buf * L::TILE, qf, o, m0, m1, l0, l1, pos0, pos1, k0, warp * 16, posEnd, scale, window, softcap, lane);
             } else {
-                mma_tile<D, ATT_KEYS>(Ks + buf * L::TILE, Vs + buf * L::TILE, qf, o, m0, m1, l0, l1, pos0, pos1, k0, 0, posEnd, scale, lane);
+                mma_tile<D, ATT_KEYS>(Ks + buf * L::TILE, Vs + buf * L::TILE, qf, o, m0, m1, l0, l1, pos0, pos1, k0, 0, posEnd, scale, window, softcap, lane);
             }
         }
         __syncthreads(); // the next iteration refills the other buffer, then this one
@@ -1205,8 +1272,9 @@ extern "C" __global__ void __launch_bounds__(256) gemm_f16_wg_128x128(const __ha
 // Entry points for each compute type.
 
 #define FOR_TYPE(SUFFIX, T)                                                                                 \
-    extern "C" __global__ void embed_##SUFFIX(const T* table, const int* tokens, float* x, int dim) {          \
-        embed<T>(table, tokens, x, dim);                                                                      \
+    extern "C" __global__ void embed_##SUFFIX(const T* table, const int* tokens, float* x, int dim,           \
+                                              float scale) {                                                  \
+        embed<T>(table, tokens, x, dim, scale);                                                               \
     }                                                                                                         \
     extern "C" __global__ void rmsnorm_##SUFFIX(const float* x, const float* w, T* out, const int* rows,       \
                                                 int dim, float eps) {                                          \
@@ -1214,6 +1282,9 @@ extern "C" __global__ void __launch_bounds__(256) gemm_f16_wg_128x128(const __ha
     }                                                                                                         \
     extern "C" __global__ void swiglu_##SUFFIX(const float* gateUp, T* out, int ffn, long long total) {       \
         swiglu<T>(gateUp, out, ffn, total);                                                                   \
+    }                                                                                                         \
+    extern "C" __global__ void geglu_##SUFFIX(const float* gateUp, T* out, int ffn, long long total) {        \
+        geglu<T>(gateUp, out, ffn, total);                                                                    \
     }                                                                                                         \
     extern "C" __global__ void attn_merge_##SUFFIX(const float* partO, const float* partML,                   \
                                                    const int* mergeOffsets, const int* mergeRecs, T* out,     \
@@ -1270,16 +1341,16 @@ extern "C" __global__ void gemm_smem_bytes(int* out) {
     extern "C" __global__ void __launch_bounds__(ATT_THREADS) attn_partial_d##D(                              \
         const __half* q, const __half* kc, const __half* vc, const int* items, const int* itemTokens,        \
         const int* positions, const int* blockIds, float* partO, float* partML, int heads, int kvHeads,     \
-        int blockSize, float scale) {                                                                        \
+        int blockSize, float scale, int window, float softcap) {                                             \
         attn_partial<D>(q, kc, vc, items, itemTokens, positions, blockIds, partO, partML, heads, kvHeads,    \
-                        blockSize, scale);                                                                   \
+                        blockSize, scale, window, softcap);                                                  \
     }                                                                                                        \
     extern "C" __global__ void __launch_bounds__(ATT_THREADS) attn_mma_d##D(                                  \
         const __half* q, const __half* kc, const __half* vc, const int* items, const int* itemTokens,        \
         const int* positions, const int* blockIds, float* partO, float* partML, int heads, int kvHeads,     \
-        int blockSize, float scale) {                                                                        \
+        int blockSize, float scale, int window, float softcap) {                                             \
         attn_mma<D>(q, kc, vc, items, itemTokens, positions, blockIds, partO, partML, heads, kvHeads,        \
-                    blockSize, scale);                                                                       \
+                    blockSize, scale, window, softcap);                                                      \
     }                                                                                                        \
     extern "C" __global__ void attn_smem_bytes_d##D(int* out) {                                              \
         out[0] = AttLayout<D>::BYTES;                                                                        \
@@ -1288,6 +1359,7 @@ extern "C" __global__ void gemm_smem_bytes(int* out) {
 
 FOR_HEAD_DIM(64)
 FOR_HEAD_DIM(128)
+FOR_HEAD_DIM(256) // Gemma 2 and 3 (all but the 27B models)
 
 // Converts float values to the compute type (host-side dequantized weights arrive as float).
 extern "C" __global__ void f32_to_f16(const float* in, __half* out, long long n) {

@@ -3,6 +3,7 @@ package dev.sparkllm.engine.cpu;
 import dev.sparkllm.engine.backend.ForwardTimes;
 import dev.sparkllm.engine.backend.ModelRunner;
 import dev.sparkllm.engine.backend.StepBatch;
+import dev.sparkllm.engine.model.ArchSwitches;
 import dev.sparkllm.engine.model.LayerWeights;
 import dev.sparkllm.engine.model.ModelConfig;
 import dev.sparkllm.engine.model.ModelWeights;
@@ -13,14 +14,18 @@ import dev.sparkllm.engine.tensor.WeightTensor;
  * Every weight matrix is applied to the whole batch in one {@link MatMul} call, so each quantized
  * block is read once per step however many tokens the step carries; attention
  * ({@link PagedAttention}) reads each token's keys through its block table in the shared pool,
- * once per group for a prefix several tokens share.
+ * once per group for a prefix several tokens share. The family's departures from Llama (Qwen3's
+ * q/k norms, Gemma's scaled embedding, sandwich norms, GeGLU, sliding layers and soft caps) are
+ * switches read from {@link ArchSwitches}, in this same pass.
  */
 public final class CpuModelRunner implements ModelRunner {
     private static final int[] THREE_ZEROS = {0, 0, 0};
     private static final int[] TWO_ZEROS = {0, 0};
     private final ModelConfig config;
     private final ModelWeights weights;
-    private final Rope rope;
+    private final ArchSwitches switches;
+    /** Per layer, since Gemma 3's sliding layers rotate with their own base. */
+    private final Rope[] ropes;
     private final int maxContext;
     private final PagedAttention attention;
     private StepScratch scratch = new StepScratch(0, null);
@@ -31,7 +36,9 @@ public final class CpuModelRunner implements ModelRunner {
     public CpuModelRunner(ModelConfig config, ModelWeights weights, int maxContext) {
         this.config = config;
         this.weights = weights;
-        this.rope = new Rope(config);
+        this.switches = config.switches();
+        this.ropes = new Rope[config.layers()];
+        for (int l = 0; l < ropes.length; l++) ropes[l] = new Rope(config, l);
         this.maxContext = Math.min(maxContext, config.contextLength());
         this.attention = new PagedAttention(config);
     }
@@ -66,6 +73,7 @@ public final class CpuModelRunner implements ModelRunner {
         for (int t = 0; t < n; t++) {
             Dequantize.row(weights.tokenEmbedding(), batch.token(t), s.x, t * dim);
         }
+        if (switches.embeddingScale() != 1f) VectorOps.scale(s.x, 0, n * dim, switches.embeddingScale());
         for (int l = 0; l < config.layers(); l++) {
             attentionBlock(l, weights.layers()[l], batch, s);
             feedForwardBlock(weights.layers()[l], n, s);
@@ -99,17 +107,36 @@ public final class CpuModelRunner implements ModelRunner {
         // q, k and v multiply the same input: one shared call quantizes it once.
         productNanos += timed(() -> MatMul.matmulShared(new WeightTensor[] {w.wq(), w.wk(), w.wv()}, s.xb, 0,
                 new float[][] {s.q, s.k, s.v}, THREE_ZEROS, n));
+        Rope rope = ropes[layer];
         for (int t = 0; t < n; t++) {
             if (w.bq() != null) VectorOps.addInPlace(s.q, t * qDim, w.bq(), 0, qDim);
             if (w.bk() != null) VectorOps.addInPlace(s.k, t * kvDim, w.bk(), 0, kvDim);
             if (w.bv() != null) VectorOps.addInPlace(s.v, t * kvDim, w.bv(), 0, kvDim);
+            if (w.qNorm() != null) headNorms(s.q, t * qDim, config.heads(), w.qNorm());
+            if (w.kNorm() != null) headNorms(s.k, t * kvDim, config.kvHeads(), w.kNorm());
             rope.apply(s.q, t * qDim, config.heads(), batch.position(t));
             rope.apply(s.k, t * kvDim, config.kvHeads(), batch.position(t));
             kv.store(layer, batch.table(t).slot(batch.position(t)), s.k, t * kvDim, s.v, t * kvDim);
         }
         attentionNanos += timed(() -> attention.compute(layer, batch, kv, s.q, s.att));
         productNanos += timed(() -> MatMul.matmul(w.wo(), s.att, 0, s.xb, 0, n));
+        if (w.postAttnNorm() != null) outputNorms(s.xb, n, w.postAttnNorm());
         VectorOps.addInPlace(s.x, 0, s.xb, 0, n * dim);
+    }
+
+    /** RMSNorm of each head on its own, in place (Qwen3's and Gemma 3's q/k norms). */
+    private void headNorms(float[] v, int offset, int heads, float[] weight) {
+        int headDim = config.headDim();
+        for (int h = 0; h < heads; h++) {
+            int off = offset + h * headDim;
+            VectorOps.rmsnorm(v, off, v, off, weight, headDim, config.rmsEps());
+        }
+    }
+
+    /** RMSNorm in place of each token's sublayer output before the residual addition (sandwich norms). */
+    private void outputNorms(float[] out, int n, float[] weight) {
+        int dim = config.dim();
+        for (int t = 0; t < n; t++) VectorOps.rmsnorm(out, t * dim, out, t * dim, weight, dim, config.rmsEps());
     }
 
     private void feedForwardBlock(LayerWeights w, int n, StepScratch s) {
@@ -120,8 +147,13 @@ public final class CpuModelRunner implements ModelRunner {
         }
         productNanos += timed(() -> MatMul.matmulShared(new WeightTensor[] {w.wGate(), w.wUp()}, s.xb, 0,
                 new float[][] {s.gate, s.up}, TWO_ZEROS, n));
-        VectorOps.siluMultiply(s.gate, s.up, n * ffn);
+        if (switches.activation() == ArchSwitches.Activation.GELU_TANH) {
+            VectorOps.geluTanhMultiply(s.gate, s.up, n * ffn);
+        } else {
+            VectorOps.siluMultiply(s.gate, s.up, n * ffn);
+        }
         productNanos += timed(() -> MatMul.matmul(w.wDown(), s.gate, 0, s.xb, 0, n));
+        if (w.postFfnNorm() != null) outputNorms(s.xb, n, w.postFfnNorm());
         VectorOps.addInPlace(s.x, 0, s.xb, 0, n * dim);
     }
 
@@ -136,6 +168,7 @@ public final class CpuModelRunner implements ModelRunner {
         }
         int rows = wanted;
         if (rows > 0) productNanos += timed(() -> MatMul.matmul(weights.output(), s.xb, 0, logits, 0, rows));
+        if (switches.finalSoftcap() > 0) VectorOps.softcap(logits, 0, rows * config.vocabSize(), switches.finalSoftcap());
     }
 
     /** Activation buffers for a step of up to {@code capacity} tokens, reused across steps. */

@@ -26,6 +26,12 @@ import java.util.Arrays;
  * form of one matrix product instead of one matrix-vector product per member. Each member then
  * finishes alone over its own positions, merged by the same rule.
  *
+ * <p>A sliding layer (window W) lets the query at position p see only positions [p - W + 1, p]:
+ * each chunk is clipped to the query's own window and chunks wholly before it are skipped. The
+ * chunk boundaries stay absolute and the clipping depends on the query's position alone, so the
+ * shared path still gives each member bit-identical output; a shared chunk that falls outside one
+ * member's window is simply skipped for that member.
+ *
  * <p>Queries and weights are rounded to f16 before their products, as llama.cpp's default path
  * does with its f16 KV cache (closer logits to llama.cpp on SmolLM2).
  */
@@ -39,7 +45,16 @@ final class PagedAttention {
 
     private final ModelConfig c;
     private final float scale;
+    /** Gemma 2's soft cap on the scaled scores; 0 when off. */
+    private final float softcap;
     private final int groupSize;
+    /** The window of the layer being computed (0: all positions). */
+    private int window;
+    /**
+     * The layer whose shared chunks {@link #takeSharedQueryChunks} counts: the first global one, as
+     * a sliding layer skips shared chunks that fall before its members' windows.
+     */
+    private final int countedLayer;
     private float[] maxes = new float[0];
     private float[] sums = new float[0];
     private long[] sortKeys = new long[0];
@@ -52,7 +67,11 @@ final class PagedAttention {
 
     PagedAttention(ModelConfig c) {
         this.c = c;
-        this.scale = (float) (1.0 / Math.sqrt(c.headDim()));
+        this.scale = c.attentionScale();
+        this.softcap = c.switches().attentionSoftcap();
+        int global = 0;
+        while (global < c.layers() && c.switches().window(global) > 0) global++;
+        this.countedLayer = global < c.layers() ? global : 0;
         this.groupSize = c.heads() / c.kvHeads();
     }
 
@@ -65,6 +84,7 @@ final class PagedAttention {
 
     void compute(int layer, StepBatch batch, CpuKvStorage kv, float[] q, float[] out) {
         ensureScratch(batch.size());
+        window = c.switches().window(layer);
         int items = planItems(batch);
         float[] keys = kv.keys[layer];
         float[] values = kv.values[layer];
@@ -73,7 +93,7 @@ final class PagedAttention {
                 runItem(item, worker, batch, keys, values, kv.kvDim, q, out);
             }
         });
-        if (layer == 0) {
+        if (layer == countedLayer) {
             for (int item = 0; item < items; item++) {
                 sharedQueryChunks += (long) itemSharedChunks[item] * (itemTo[item] - itemFrom[item]) * groupSize;
             }
@@ -146,8 +166,9 @@ final class PagedAttention {
             for (int i = from; i < to; i++) {
                 int t = order[i];
                 BlockTable table = batch.table(t);
+                int start = Math.max(chunk * CHUNK, windowStart(batch.position(t)));
                 for (int h = firstHead; h < firstHead + groupSize; h++) {
-                    partial(t, h, table, chunk * CHUNK, (chunk + 1) * CHUNK, keys, values, kvDim, headOff, q, out,
+                    partial(t, h, table, start, (chunk + 1) * CHUNK, keys, values, kvDim, headOff, q, out,
                             scores, chunkOut);
                 }
             }
@@ -157,10 +178,12 @@ final class PagedAttention {
             int t = order[i];
             BlockTable table = batch.table(t);
             int length = batch.position(t) + 1;
-            for (int start = shared * CHUNK; start < length; start += CHUNK) {
+            int windowStart = windowStart(batch.position(t));
+            for (int start = Math.max(shared * CHUNK, windowStart / CHUNK * CHUNK); start < length; start += CHUNK) {
                 int end = Math.min(start + CHUNK, length);
                 for (int h = firstHead; h < firstHead + groupSize; h++) {
-                    partial(t, h, table, start, end, keys, values, kvDim, headOff, q, out, scores, chunkOut);
+                    partial(t, h, table, Math.max(start, windowStart), end, keys, values, kvDim, headOff, q, out, scores,
+                            chunkOut);
                 }
             }
             for (int h = firstHead; h < firstHead + groupSize; h++) {
@@ -169,9 +192,15 @@ final class PagedAttention {
         }
     }
 
-    /** Attention of query (t, h) over positions [start, end), merged into its running result. */
+    /** The first position the query at {@code position} sees in this layer. */
+    private int windowStart(int position) {
+        return window > 0 ? Math.max(0, position - window + 1) : 0;
+    }
+
+    /** Attention of query (t, h) over positions [start, end), merged into its running result; nothing if empty. */
     private void partial(int t, int h, BlockTable table, int start, int end, float[] keys, float[] values, int kvDim,
                          int headOff, float[] q, float[] out, float[] scores, float[] chunkOut) {
+        if (start >= end) return;
         int headDim = c.headDim();
         int qOff = t * c.qDim() + h * headDim;
         int len = end - start;
@@ -182,6 +211,7 @@ final class PagedAttention {
                 scores[p] = VectorOps.dot(q, qOff, keys, table.slot(start + p) * kvDim + headOff, headDim) * scale;
             }
         }
+        if (softcap > 0) VectorOps.softcap(scores, 0, len, softcap);
         float chunkMax = VectorOps.max(scores, 0, len);
         float chunkSum = expShifted(scores, len, chunkMax);
         if (headDim == HEAD_64) {

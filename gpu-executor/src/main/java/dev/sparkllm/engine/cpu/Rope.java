@@ -6,7 +6,8 @@ import dev.sparkllm.engine.model.RopeStyle;
 /**
  * Rotary position embedding. Pair i of every head turns by {@code position * invFreq[i]}, where
  * invFreq[i] = theta^(-2i/headDim), divided by the Llama 3.1 frequency factor when the model has
- * one, and positions are divided by the linear scaling factor.
+ * one, and positions are divided by the linear scaling factor. A layer with its own local base
+ * (Gemma 3's sliding layers) has its own Rope.
  */
 final class Rope {
     private final int headDim;
@@ -14,11 +15,11 @@ final class Rope {
     private final float positionScale;
     private final double[] invFreq;
 
-    Rope(ModelConfig c) {
+    Rope(ModelConfig c, int layer) {
         headDim = c.headDim();
         style = c.ropeStyle();
-        positionScale = 1f / c.ropeLinearScale();
-        invFreq = c.ropeInverseFrequencies();
+        positionScale = 1f / c.ropeLinearScale(layer);
+        invFreq = c.ropeInverseFrequencies(layer);
     }
 
     /** Rotates {@code heads} consecutive heads starting at {@code offset} for {@code position}. */

@@ -195,6 +195,36 @@ public final class VectorOps {
         }
     }
 
+    private static final float GELU_2_SQRT_2_OVER_PI = 2f * 0.7978845608028654f;
+    private static final float GELU_CUBIC = 0.044715f;
+
+    /**
+     * gate[i] = gelu_tanh(gate[i]) * up[i] (GeGLU, transformers' gelu_pytorch_tanh). The tanh form
+     * 0.5 x (1 + tanh(u)) equals x * sigmoid(2u), so it is computed as x / (1 + exp(-2u)), the shape
+     * of silu, with u = sqrt(2/pi) (x + 0.044715 x^3).
+     */
+    public static void geluTanhMultiply(float[] gate, float[] up, int n) {
+        int i = 0;
+        FloatVector one = FloatVector.broadcast(F, 1f);
+        FloatVector twoC = FloatVector.broadcast(F, GELU_2_SQRT_2_OVER_PI);
+        FloatVector cubic = FloatVector.broadcast(F, GELU_CUBIC);
+        for (int bound = F.loopBound(n); i < bound; i += F.length()) {
+            FloatVector g = FloatVector.fromArray(F, gate, i);
+            FloatVector twoU = g.mul(g).mul(g).fma(cubic, g).mul(twoC);
+            g.div(one.add(exp(twoU.neg()))).mul(FloatVector.fromArray(F, up, i)).intoArray(gate, i);
+        }
+        for (; i < n; i++) {
+            float g = gate[i];
+            float twoU = GELU_2_SQRT_2_OVER_PI * (g + GELU_CUBIC * g * g * g);
+            gate[i] = g / (1f + exp(-twoU)) * up[i];
+        }
+    }
+
+    /** x[i] = cap * tanh(x[i] / cap) over [off, off + n): Gemma 2's soft capping of scores and logits. */
+    public static void softcap(float[] x, int off, int n, float cap) {
+        for (int i = off; i < off + n; i++) x[i] = cap * (float) Math.tanh(x[i] / cap);
+    }
+
     /** Index in [0, len) of the largest of x[off .. off + len); the first one on ties. */
     public static int argmax(float[] x, int off, int len) {
         if (len <= 0) throw new IllegalArgumentException("argmax of an empty range");

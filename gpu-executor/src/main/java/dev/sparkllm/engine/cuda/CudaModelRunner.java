@@ -2,6 +2,8 @@ package dev.sparkllm.engine.cuda;
 
 import dev.sparkllm.engine.backend.ModelRunner;
 import dev.sparkllm.engine.backend.StepBatch;
+import dev.sparkllm.engine.model.ArchSwitches;
+import dev.sparkllm.engine.model.LayerWeights;
 import dev.sparkllm.engine.model.ModelConfig;
 import dev.sparkllm.engine.model.ModelWeights;
 import dev.sparkllm.engine.model.RopeStyle;
@@ -26,6 +28,8 @@ import java.util.function.Consumer;
  * and the attention plan ({@link AttentionPlan}) in one copy from pinned memory; the kernels
  * ({@code kernels.cu}) run on one stream; only the chosen token ids come back
  * ({@link #forwardAndSample}), or the logits for callers that want them ({@link #forward}).
+ * The family switches ({@link ArchSwitches}) are arguments of the same kernels or kernels of
+ * their own in the same sequence: no second forward per family.
  *
  * <p>All device memory comes from one arena sized by {@link GpuMemoryBudget}: weights first, then
  * the activation workspace for the largest step, then the KV pool from what is left.
@@ -49,6 +53,10 @@ public final class CudaModelRunner implements ModelRunner {
     private final String deviceName;
     // Workspace, sized for maxTokens tokens and maxLogitRows logits rows.
     private final CUdeviceptr x, xb, qkv, q, att, gateUp, act, logits, sampled, params, partO, partML, invFreq, meta, slots;
+    /** RoPE frequencies of sliding layers with their own base (Gemma 3), else the same as invFreq. */
+    private final CUdeviceptr invFreqLocal;
+    /** A sublayer's output before its norm and residual addition (sandwich norms), else null. */
+    private final CUdeviceptr sublayerOut;
     /** Split-K partial products, and where accumulating products are timed while their tile is tuned. */
     private final CUdeviceptr splitPartials, tuneScratch;
     private final long metaInts;
@@ -68,6 +76,7 @@ public final class CudaModelRunner implements ModelRunner {
         CudaAvailability availability = CudaAvailability.probe(settings.ordinal());
         if (!availability.available()) throw new CudaUnavailableException(availability.reason());
         String unsupported = unsupported(config);
+        if (unsupported == null && hostWeights != null) unsupported = unsupported(hostWeights);
         if (unsupported != null) throw new CudaUnavailableException(unsupported);
         this.config = config;
         this.deviceName = availability.device();
@@ -128,6 +137,14 @@ public final class CudaModelRunner implements ModelRunner {
         slots = arena.take(8L * n, "KV slots");
         invFreq = arena.take(8L * config.headDim() / 2, "RoPE frequencies");
         JCudaDriver.cuMemcpyHtoD(invFreq, Pointer.to(config.ropeInverseFrequencies()), 8L * config.headDim() / 2);
+        int localLayer = firstLocalRopeLayer(config);
+        if (localLayer >= 0) {
+            invFreqLocal = arena.take(8L * config.headDim() / 2, "local RoPE frequencies");
+            JCudaDriver.cuMemcpyHtoD(invFreqLocal, Pointer.to(config.ropeInverseFrequencies(localLayer)), 8L * config.headDim() / 2);
+        } else {
+            invFreqLocal = invFreq;
+        }
+        sublayerOut = config.switches().sandwichNorms() ? arena.take(4L * n * dim, "sublayer output") : null;
         JCudaDriver.cuMemAllocHost(metaHost, 4L * metaInts);
         JCudaDriver.cuMemAllocHost(slotsHost, 8L * n);
         JCudaDriver.cuMemAllocHost(paramsHost, 4L * 5 * rows);
@@ -153,9 +170,25 @@ public final class CudaModelRunner implements ModelRunner {
         return new CudaModelRunner(config, null, type, seed, settings, maxTokens, maxSequences, maxContext);
     }
 
+    private static int firstLocalRopeLayer(ModelConfig c) {
+        for (int l = 0; l < c.layers(); l++) if (c.switches().localRope(l)) return l;
+        return -1;
+    }
+
+    /** Why the kernels cannot run these weights, or null: head_rmsnorm runs before rope_store adds the biases. */
+    static String unsupported(ModelWeights w) {
+        for (LayerWeights l : w.layers()) {
+            boolean bias = l.bq() != null || l.bk() != null || l.bv() != null;
+            if (bias && l.qNorm() != null) return "q/k/v biases together with q/k norms";
+        }
+        return null;
+    }
+
     /** Why the kernels cannot run a model of this shape, or null. */
     static String unsupported(ModelConfig c) {
-        if (c.headDim() != 64 && c.headDim() != 128) return "head dim " + c.headDim() + " (the CUDA attention kernel covers 64 and 128)";
+        if (c.headDim() != 64 && c.headDim() != 128 && c.headDim() != 256) {
+            return "head dim " + c.headDim() + " (the CUDA attention kernel covers 64, 128 and 256)";
+        }
         if (c.dim() % 8 != 0 || c.qDim() % 8 != 0 || c.ffnDim() % 8 != 0) return "hidden, attention and feed-forward sizes must be multiples of 8";
         if (c.heads() / c.kvHeads() > AttentionPlan.ROWS) return "more than " + AttentionPlan.ROWS + " query heads per KV head";
         return null;
@@ -310,33 +343,59 @@ public final class CudaModelRunner implements ModelRunner {
         ModelConfig c = config;
         int dim = c.dim(), qDim = c.qDim(), kvDim = c.kvDim(), ffn = c.ffnDim();
         float eps = c.rmsEps();
-        kernels.launch("embed_" + t, stream, n, 1, 256, 0, weights.embedding, tokens, x, dim);
+        ArchSwitches sw = c.switches();
+        kernels.launch("embed_" + t, stream, n, 1, 256, 0, weights.embedding, tokens, x, dim, sw.embeddingScale());
         int interleaved = c.ropeStyle() == RopeStyle.INTERLEAVED ? 1 : 0;
-        double positionScale = 1f / c.ropeLinearScale();
-        float scale = (float) (1.0 / Math.sqrt(c.headDim()));
+        float scale = c.attentionScale();
+        String activation = sw.activation() == ArchSwitches.Activation.GELU_TANH ? "geglu_" : "swiglu_";
         for (int l = 0; l < c.layers(); l++) {
             DeviceWeights.Layer w = weights.layers[l];
             CUdeviceptr k = kCache.withByteOffset(2L * l * layerKvElements);
             CUdeviceptr v = vCache.withByteOffset(2L * l * layerKvElements);
+            double positionScale = 1f / c.ropeLinearScale(l);
             kernels.launch("rmsnorm_" + t, stream, n, 1, 256, 0, x, w.attnNorm(), xb, new CUdeviceptr(), dim, eps);
             gemm(xb, w.qkv(), qkv, n, qDim + 2 * kvDim, dim, false);
+            if (w.qNorm() != null) {
+                kernels.launch("head_rmsnorm", stream, n, c.heads() + c.kvHeads(), 32, 0, qkv, w.qNorm(), w.kNorm(),
+                        c.heads(), c.kvHeads(), c.headDim(), eps);
+            }
             kernels.launch("rope_store", stream, n, 1, 128, 0, qkv, w.qkvBias() == null ? new CUdeviceptr() : w.qkvBias(),
-                    q, k, v, positions, slots, invFreq, c.heads(), c.kvHeads(), c.headDim(), interleaved, positionScale);
+                    q, k, v, positions, slots, sw.localRope(l) ? invFreqLocal : invFreq, c.heads(), c.kvHeads(), c.headDim(),
+                    interleaved, positionScale);
             kernels.launch(attnKernel, stream, plan.itemCount, c.kvHeads(), 128, attnSharedBytes,
-                    q, k, v, items, itemTokens, positions, blockIds, partO, partML, c.heads(), c.kvHeads(), blockSize, scale);
+                    q, k, v, items, itemTokens, positions, blockIds, partO, partML, c.heads(), c.kvHeads(), blockSize, scale,
+                    sw.window(l), sw.attentionSoftcap());
             kernels.launch("attn_merge_" + t, stream, n, 1, 256, 0, partO, partML, mergeOffsets, mergeRecs, att, c.heads(), c.headDim());
-            gemm(att, w.wo(), x, n, dim, qDim, true);
+            residual(att, w.wo(), w.postAttnNorm(), n, qDim, eps);
             kernels.launch("rmsnorm_" + t, stream, n, 1, 256, 0, x, w.ffnNorm(), xb, new CUdeviceptr(), dim, eps);
             gemm(xb, w.gateUp(), gateUp, n, 2 * ffn, dim, false);
             long total = (long) n * ffn;
-            kernels.launch("swiglu_" + t, stream, (int) Math.min(65535, (total + 255) / 256), 1, 256, 0, gateUp, act, ffn, total);
-            gemm(act, w.down(), x, n, dim, ffn, true);
+            kernels.launch(activation + t, stream, (int) Math.min(65535, (total + 255) / 256), 1, 256, 0, gateUp, act, ffn, total);
+            residual(act, w.down(), w.postFfnNorm(), n, ffn, eps);
         }
         if (rows > 0) {
             kernels.launch("rmsnorm_" + t, stream, rows, 1, 256, 0, x, weights.outputNorm, xb, wanted, dim, eps);
             gemm(xb, weights.output, logits, rows, c.vocabSize(), dim, false);
+            if (sw.finalSoftcap() > 0) {
+                long count = (long) rows * c.vocabSize();
+                kernels.launch("softcap", stream, (int) Math.min(4096, (count + 255) / 256), 1, 256, 0, logits, count, sw.finalSoftcap());
+            }
         }
         return rows;
+    }
+
+    /**
+     * x += in * weight^T: accumulated straight into the residual stream, or, with an output norm
+     * (sandwich norms), into the sublayer buffer, normed, then added.
+     */
+    private void residual(CUdeviceptr in, CUdeviceptr weight, CUdeviceptr outputNorm, int n, int k, float eps) {
+        int dim = config.dim();
+        if (outputNorm == null) {
+            gemm(in, weight, x, n, dim, k, true);
+            return;
+        }
+        gemm(in, weight, sublayerOut, n, dim, k, false);
+        kernels.launch("rmsnorm_add", stream, n, 1, 256, 0, x, sublayerOut, outputNorm, dim, eps);
     }
 
     private void gemm(CUdeviceptr in, CUdeviceptr weight, CUdeviceptr out, int m, int n, int k, boolean accumulate) {

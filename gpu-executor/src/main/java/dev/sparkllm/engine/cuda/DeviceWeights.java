@@ -20,9 +20,13 @@ import java.nio.ByteOrder;
  * here, on the host; F16 and BF16 weights matching the compute type are copied as they are.
  */
 final class DeviceWeights {
-    /** One layer: pointers into the arena. {@code qkvBias} is null when the model has no biases. */
+    /**
+     * One layer: pointers into the arena. {@code qkvBias} is null when the model has no biases;
+     * the q/k norms and the sublayer output norms are null when its switches leave them out.
+     */
     record Layer(CUdeviceptr attnNorm, CUdeviceptr qkv, CUdeviceptr qkvBias, CUdeviceptr wo,
-                 CUdeviceptr ffnNorm, CUdeviceptr gateUp, CUdeviceptr down) {}
+                 CUdeviceptr ffnNorm, CUdeviceptr gateUp, CUdeviceptr down,
+                 CUdeviceptr qNorm, CUdeviceptr kNorm, CUdeviceptr postAttnNorm, CUdeviceptr postFfnNorm) {}
 
     final ComputeType type;
     final CUdeviceptr embedding;
@@ -41,7 +45,7 @@ final class DeviceWeights {
     /** Device bytes the weights of {@code c} take (the output matrix once more unless tied). */
     static long bytes(ModelConfig c, boolean tied, boolean biases) {
         long perLayer = 2L * c.dim() * ((long) c.qDim() + 2L * c.kvDim() + c.qDim() + 3L * c.ffnDim())
-                + 4L * 2 * c.dim() + (biases ? 4L * (c.qDim() + 2L * c.kvDim()) : 0) + 4 * 256;
+                + 4L * 4 * c.dim() + 4L * 2 * c.headDim() + (biases ? 4L * (c.qDim() + 2L * c.kvDim()) : 0) + 4 * 256 * 5;
         long table = 2L * c.vocabSize() * c.dim();
         return perLayer * c.layers() + table * (tied ? 1 : 2) + 4L * c.dim() + 4 * 256;
     }
@@ -71,7 +75,11 @@ final class DeviceWeights {
                         up.matrix(p + "attention output", lw.wo()),
                         up.floats(p + "feed-forward norm", lw.ffnNorm()),
                         up.fused(p + "gate/up", lw.wGate(), lw.wUp()),
-                        up.matrix(p + "down", lw.wDown()));
+                        up.matrix(p + "down", lw.wDown()),
+                        up.optionalFloats(p + "q norm", lw.qNorm()),
+                        up.optionalFloats(p + "k norm", lw.kNorm()),
+                        up.optionalFloats(p + "attention output norm", lw.postAttnNorm()),
+                        up.optionalFloats(p + "feed-forward output norm", lw.postFfnNorm()));
             }
             return new DeviceWeights(type, embedding, output, outputNorm, layers);
         }
@@ -91,8 +99,9 @@ final class DeviceWeights {
             return p;
         };
         Uploader up = new Uploader(type, arena, kernels, stream);
-        float[] ones = new float[Math.max(c.dim(), 1)];
+        float[] ones = new float[Math.max(c.dim(), c.headDim())];
         java.util.Arrays.fill(ones, 1f);
+        boolean qk = c.switches().qkNorm(), sandwich = c.switches().sandwichNorms();
         CUdeviceptr embedding = fill.apply(new long[] {c.vocabSize(), c.dim()}, "token embedding");
         CUdeviceptr output = fill.apply(new long[] {c.vocabSize(), c.dim()}, "output");
         CUdeviceptr outputNorm = up.floats("output norm", ones);
@@ -105,7 +114,11 @@ final class DeviceWeights {
                     fill.apply(new long[] {c.dim(), c.qDim()}, p + "attention output"),
                     up.floats(p + "feed-forward norm", ones),
                     fill.apply(new long[] {2L * c.ffnDim(), c.dim()}, p + "gate/up"),
-                    fill.apply(new long[] {c.dim(), c.ffnDim()}, p + "down"));
+                    fill.apply(new long[] {c.dim(), c.ffnDim()}, p + "down"),
+                    qk ? up.floats(p + "q norm", ones) : null,
+                    qk ? up.floats(p + "k norm", ones) : null,
+                    sandwich ? up.floats(p + "attention output norm", ones) : null,
+                    sandwich ? up.floats(p + "feed-forward output norm", ones) : null);
         }
         JCudaDriver.cuStreamSynchronize(stream);
         return new DeviceWeights(type, embedding, output, outputNorm, layers);
@@ -140,6 +153,10 @@ final class DeviceWeights {
             CUdeviceptr p = arena.take(4L * values.length, name);
             JCudaDriver.cuMemcpyHtoD(p, Pointer.to(values), 4L * values.length);
             return p;
+        }
+
+        CUdeviceptr optionalFloats(String name, float[] values) {
+            return values == null ? null : floats(name, values);
         }
 
         CUdeviceptr matrix(String name, WeightTensor t) {

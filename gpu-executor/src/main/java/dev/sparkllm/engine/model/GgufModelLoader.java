@@ -13,9 +13,11 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Set;
 
-/** Loads a Llama-family model (llama, mistral, qwen2) from one GGUF file, memory-mapped. */
+/** Loads a Llama-family model (llama, mistral, qwen2, qwen3, gemma2, gemma3) from one GGUF file, memory-mapped. */
 public final class GgufModelLoader {
-    private static final Set<String> ARCHITECTURES = Set.of("llama", "mistral", "qwen2");
+    private static final Set<String> ARCHITECTURES = Set.of("llama", "mistral", "qwen2", "qwen3", "gemma2", "gemma3");
+    /** Architectures llama.cpp rotates with its NEOX RoPE (pairs i, i + d/2): the converter does not permute them. */
+    private static final Set<String> HALF_SPLIT_ROPE = Set.of("qwen2", "qwen3", "gemma2", "gemma3");
 
     private GgufModelLoader() {}
 
@@ -71,11 +73,36 @@ public final class GgufModelLoader {
                     intKey(g, arch + ".context_length", 2048, source),
                     (float) g.real(arch + ".attention.layer_norm_rms_epsilon", 1e-5),
                     (float) g.real(arch + ".rope.freq_base", 10000.0),
-                    "qwen2".equals(arch) ? RopeStyle.HALF_SPLIT : RopeStyle.INTERLEAVED,
-                    freqFactors, linearScale);
+                    HALF_SPLIT_ROPE.contains(arch) ? RopeStyle.HALF_SPLIT : RopeStyle.INTERLEAVED,
+                    freqFactors, linearScale, readSwitches(g, arch, dim, heads, headDim, source));
         } catch (IllegalArgumentException e) {
             throw new ModelFormatException(source + ": " + e.getMessage());
         }
+    }
+
+    /**
+     * The family switches as llama.cpp's llama-model.cpp sets them: q/k norms where the file has
+     * them, and for Gemma the scaled embedding, GeGLU, sandwich norms, sliding layers (Gemma 3: five
+     * of every six with local RoPE base 10000; Gemma 2: every other) and soft caps. The files carry
+     * no query_pre_attn_scalar: llama.cpp scales by 1/sqrt(head dim) except for the 27B models
+     * (Gemma 2: 46 layers, Gemma 3: 62), which use hidden size / heads, and so does this.
+     */
+    private static ArchSwitches readSwitches(GgufFile g, String arch, int dim, int heads, int headDim, String source)
+            throws ModelFormatException {
+        boolean qkNorm = g.hasTensor("blk.0.attn_q_norm.weight");
+        if (!arch.startsWith("gemma")) {
+            return new ArchSwitches(1f, ArchSwitches.Activation.SILU, qkNorm, false, 0, null, 0f, 0f, 0f, 0f);
+        }
+        boolean gemma3 = "gemma3".equals(arch);
+        int layers = intKey(g, arch + ".block_count", -1, source);
+        int window = intKey(g, arch + ".attention.sliding_window", 0, source);
+        boolean is27b = layers == (gemma3 ? 62 : 46);
+        float scale = heads > 0 ? (float) (1.0 / Math.sqrt(is27b ? (double) dim / heads : headDim)) : 0f;
+        return new ArchSwitches((float) Math.sqrt(dim), ArchSwitches.Activation.GELU_TANH, qkNorm, true,
+                window, window > 0 ? ArchSwitches.everyNthGlobal(layers, gemma3 ? 6 : 2) : null,
+                gemma3 ? 10000f : 0f, scale,
+                (float) g.real(arch + ".attn_logit_softcapping", 0.0),
+                (float) g.real(arch + ".final_logit_softcapping", 0.0));
     }
 
     private static int intKey(GgufFile g, String key, int dflt, String source) throws ModelFormatException {
@@ -102,7 +129,11 @@ public final class GgufModelLoader {
                     floats(require(g, p + "ffn_norm.weight", source)),
                     require(g, p + "ffn_gate.weight", source),
                     require(g, p + "ffn_up.weight", source),
-                    require(g, p + "ffn_down.weight", source));
+                    require(g, p + "ffn_down.weight", source),
+                    optionalFloats(g, p + "attn_q_norm.weight"),
+                    optionalFloats(g, p + "attn_k_norm.weight"),
+                    optionalFloats(g, p + "post_attention_norm.weight"),
+                    optionalFloats(g, p + "post_ffw_norm.weight"));
         }
         WeightTensor embedding = require(g, "token_embd.weight", source);
         WeightTensor output = g.hasTensor("output.weight") ? g.tensor("output.weight") : embedding;

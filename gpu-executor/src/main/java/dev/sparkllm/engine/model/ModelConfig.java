@@ -1,12 +1,13 @@
 package dev.sparkllm.engine.model;
 
 /**
- * The shape of a Llama-family decoder, whatever file it came from.
+ * The shape of a decoder of the Llama family and its relatives (Qwen3, Gemma 2 and 3), whatever
+ * file it came from; how a family departs from Llama is in {@link ArchSwitches}.
  *
- * @param architecture    "llama", "qwen2", "mistral"... (informational)
+ * @param architecture    "llama", "qwen2", "gemma3"... (informational: the switches decide)
  * @param vocabSize       rows of the embedding and output matrices
  * @param dim             hidden size
- * @param ffnDim          feed-forward (SwiGLU) inner size
+ * @param ffnDim          feed-forward (SwiGLU or GeGLU) inner size
  * @param layers          transformer blocks
  * @param heads           query heads
  * @param kvHeads         key/value heads (grouped-query attention when fewer than heads)
@@ -17,6 +18,7 @@ package dev.sparkllm.engine.model;
  * @param ropeStyle       which dimension pairs RoPE rotates
  * @param ropeFreqFactors per-frequency divisors (Llama 3.1 scaling), or null
  * @param ropeLinearScale positions are divided by this (linear RoPE scaling); 1 when off
+ * @param switches        the family's departures from Llama
  */
 public record ModelConfig(
         String architecture,
@@ -32,7 +34,8 @@ public record ModelConfig(
         float ropeTheta,
         RopeStyle ropeStyle,
         float[] ropeFreqFactors,
-        float ropeLinearScale) {
+        float ropeLinearScale,
+        ArchSwitches switches) {
 
     public ModelConfig {
         requirePositive("vocab size", vocabSize);
@@ -50,6 +53,18 @@ public record ModelConfig(
         if (ropeFreqFactors != null && ropeFreqFactors.length != headDim / 2) {
             throw new IllegalArgumentException("rope_freqs has " + ropeFreqFactors.length + " entries, expected " + headDim / 2);
         }
+        if (switches == null) throw new IllegalArgumentException("switches must not be null");
+        if (switches.slidingLayers() != null && switches.slidingLayers().length != layers) {
+            throw new IllegalArgumentException("sliding layer list has " + switches.slidingLayers().length + " entries for " + layers + " layers");
+        }
+    }
+
+    /** A plain Llama-family model: every switch off. */
+    public ModelConfig(String architecture, int vocabSize, int dim, int ffnDim, int layers, int heads, int kvHeads,
+                       int headDim, int contextLength, float rmsEps, float ropeTheta, RopeStyle ropeStyle,
+                       float[] ropeFreqFactors, float ropeLinearScale) {
+        this(architecture, vocabSize, dim, ffnDim, layers, heads, kvHeads, headDim, contextLength, rmsEps, ropeTheta,
+                ropeStyle, ropeFreqFactors, ropeLinearScale, ArchSwitches.LLAMA);
     }
 
     public int qDim() { return heads * headDim; }
@@ -65,6 +80,28 @@ public record ModelConfig(
             if (ropeFreqFactors != null) f[i] /= ropeFreqFactors[i];
         }
         return f;
+    }
+
+    /**
+     * The inverse frequencies layer {@code layer} rotates with: a sliding layer with its own base
+     * (Gemma 3's local layers) uses that base and none of the global scaling, as Hugging Face's
+     * rotary_emb_local and llama.cpp's rope_freq_base_train_swa do.
+     */
+    public double[] ropeInverseFrequencies(int layer) {
+        if (!switches.localRope(layer)) return ropeInverseFrequencies();
+        double[] f = new double[headDim / 2];
+        for (int i = 0; i < f.length; i++) f[i] = Math.pow(switches.slidingRopeTheta(), -2.0 * i / headDim);
+        return f;
+    }
+
+    /** Positions of layer {@code layer} are divided by this before RoPE. */
+    public float ropeLinearScale(int layer) {
+        return switches.localRope(layer) ? 1f : ropeLinearScale;
+    }
+
+    /** The factor on q.k before the softmax. */
+    public float attentionScale() {
+        return switches.attentionScale() > 0 ? switches.attentionScale() : (float) (1.0 / Math.sqrt(headDim));
     }
     public int kvDim() { return kvHeads * headDim; }
 

@@ -40,7 +40,19 @@ final class WeightShapes {
             if (l.bq() != null) expectLength(l.bq(), c.qDim(), "layer " + i + " q bias", source);
             if (l.bk() != null) expectLength(l.bk(), c.kvDim(), "layer " + i + " k bias", source);
             if (l.bv() != null) expectLength(l.bv(), c.kvDim(), "layer " + i + " v bias", source);
+            ArchSwitches s = c.switches();
+            expectNorm(l.qNorm(), s.qkNorm(), c.headDim(), "layer " + i + " q norm", source);
+            expectNorm(l.kNorm(), s.qkNorm(), c.headDim(), "layer " + i + " k norm", source);
+            expectNorm(l.postAttnNorm(), s.sandwichNorms(), c.dim(), "layer " + i + " attention output norm", source);
+            expectNorm(l.postFfnNorm(), s.sandwichNorms(), c.dim(), "layer " + i + " ffn output norm", source);
         }
+    }
+
+    /** A norm the switches call for must be there with its length; one they leave out must be absent. */
+    private static void expectNorm(float[] v, boolean wanted, int n, String what, String source) throws ModelFormatException {
+        if (wanted && v == null) throw new ModelFormatException(source + ": " + what + " is missing");
+        if (!wanted && v != null) throw new ModelFormatException(source + ": " + what + " is present but the model does not use it");
+        if (v != null) expectLength(v, n, what, source);
     }
 
     private static void expectLength(float[] v, int n, String what, String source) throws ModelFormatException {

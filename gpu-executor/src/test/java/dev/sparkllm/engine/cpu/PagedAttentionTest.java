@@ -2,6 +2,7 @@ package dev.sparkllm.engine.cpu;
 
 import dev.sparkllm.engine.backend.StepBatch;
 import dev.sparkllm.engine.kv.BlockTable;
+import dev.sparkllm.engine.model.ArchSwitches;
 import dev.sparkllm.engine.model.ModelConfig;
 import dev.sparkllm.engine.model.RopeStyle;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -18,14 +19,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * that scatter a sequence across the pool, for block sizes that do and do not divide the 64-position
  * chunk, a 64-wide head (its register path) and another width. Then the invariant the engine's
  * batch invariance rests on: a query gets the same bits alone as inside a step where other
- * sequences share its prefix blocks (the shared path).
+ * sequences share its prefix blocks (the shared path). Both again for a sliding layer (Gemma,
+ * Mistral), whose window starts inside a chunk and, for the shared step, inside the shared prefix,
+ * and with Gemma 2's soft cap on the scores.
  */
 class PagedAttentionTest {
     private static final int HEADS = 6, KV_HEADS = 2;
 
-    private static ModelConfig config(int headDim) {
+    /** One layer; sliding over {@code window} positions when positive, scores soft-capped when {@code softcap} is. */
+    private static ModelConfig config(int headDim, int window, float softcap) {
+        ArchSwitches s = new ArchSwitches(1f, ArchSwitches.Activation.SILU, false, false, window,
+                window > 0 ? new boolean[] {true} : null, 0f, 0f, softcap, 0f);
         return new ModelConfig("llama", 16, HEADS * headDim, 64, 1, HEADS, KV_HEADS, headDim, 4096, 1e-5f, 10000f,
-                RopeStyle.INTERLEAVED, null, 1f);
+                RopeStyle.INTERLEAVED, null, 1f, s);
     }
 
     /** A pool filled with random f16-representable keys and values at every slot. */
@@ -57,20 +63,24 @@ class PagedAttentionTest {
                                       int qRow) {
         int d = c.headDim(), group = HEADS / KV_HEADS;
         double[] out = new double[c.qDim()];
+        int window = c.switches().window(0);
+        int first = window > 0 ? Math.max(0, position - window + 1) : 0;
+        double cap = c.switches().attentionSoftcap();
         for (int h = 0; h < HEADS; h++) {
             int headOff = (h / group) * d;
             double[] scores = new double[position + 1];
             double max = Double.NEGATIVE_INFINITY;
-            for (int p = 0; p <= position; p++) {
+            for (int p = first; p <= position; p++) {
                 int slot = table.slot(p);
                 double s = 0;
                 for (int i = 0; i < d; i++) s += q[qRow + h * d + i] * (double) kv.keys[0][slot * kv.kvDim + headOff + i];
                 scores[p] = s / Math.sqrt(d);
+                if (cap > 0) scores[p] = cap * Math.tanh(scores[p] / cap);
                 max = Math.max(max, scores[p]);
             }
             double sum = 0;
-            for (int p = 0; p <= position; p++) sum += scores[p] = Math.exp(scores[p] - max);
-            for (int p = 0; p <= position; p++) {
+            for (int p = first; p <= position; p++) sum += scores[p] = Math.exp(scores[p] - max);
+            for (int p = first; p <= position; p++) {
                 int v = table.slot(p) * kv.kvDim + headOff;
                 for (int i = 0; i < d; i++) out[h * d + i] += scores[p] / sum * kv.values[0][v + i];
             }
@@ -79,10 +89,11 @@ class PagedAttentionTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"64, 16", "64, 12", "40, 16", "40, 8"})
-    void matchesTheFormulaOverScatteredBlocks(int headDim, int blockSize) {
+    @CsvSource({"64, 16, 0, 0", "64, 12, 0, 0", "40, 16, 0, 0", "40, 8, 0, 0", "64, 16, 100, 0", "40, 12, 5, 0",
+            "64, 12, 0, 1.5", "40, 8, 70, 1.5"})
+    void matchesTheFormulaOverScatteredBlocks(int headDim, int blockSize, int window, float softcap) {
         Random rnd = new Random(headDim * 31L + blockSize);
-        ModelConfig c = config(headDim);
+        ModelConfig c = config(headDim, window, softcap);
         int poolBlocks = 400 / blockSize + 8;
         CpuKvStorage kv = pool(c, poolBlocks, blockSize, rnd);
         int[] positions = {0, 7, 63, 64, 65, 200, 333};
@@ -103,10 +114,10 @@ class PagedAttentionTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"64, 16", "40, 12"})
-    void aQueryGetsTheSameBitsAloneAsInsideASharedStep(int headDim, int blockSize) {
+    @CsvSource({"64, 16, 0", "40, 12, 0", "64, 16, 150", "40, 12, 200"})
+    void aQueryGetsTheSameBitsAloneAsInsideASharedStep(int headDim, int blockSize, int window) {
         Random rnd = new Random(headDim + 7L * blockSize);
-        ModelConfig c = config(headDim);
+        ModelConfig c = config(headDim, window, 0f);
         int prefixBlocks = 256 / blockSize, ownBlocks = 3, members = 11;
         int poolBlocks = prefixBlocks + members * ownBlocks + 4;
         CpuKvStorage kv = pool(c, poolBlocks, blockSize, rnd);

@@ -5,6 +5,7 @@ import dev.sparkllm.engine.cpu.CpuModelRunner;
 import dev.sparkllm.engine.kv.BlockTable;
 import dev.sparkllm.engine.model.LayerWeights;
 import dev.sparkllm.engine.model.LoadedModel;
+import dev.sparkllm.engine.model.ArchSwitches;
 import dev.sparkllm.engine.model.ModelConfig;
 import dev.sparkllm.engine.model.ModelWeights;
 import dev.sparkllm.engine.model.RopeStyle;
@@ -34,7 +35,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The whole forward pass on the GPU against the CPU backend on the same weights: logits of a tiny
  * random F16 model and of a random BF16 model with Llama-3-8B's layer shapes (2 of its 32 layers),
  * greedy tokens of the tiny model step by step and through the engine (prefix sharing, continuous
- * batching), and seeded sampling that does not depend on the batch.
+ * batching), and seeded sampling that does not depend on the batch. Then the family switches
+ * (Gemma 3: scaled embedding, q/k norms, sandwich norms, GeGLU, sliding layers with their own
+ * RoPE base; Gemma 2: soft caps, every other layer sliding; Qwen3: q/k norms) on the same
+ * comparison.
  */
 class CudaForwardTest {
     private static final ModelConfig TINY = new ModelConfig("llama", 512, 256, 512, 2, 4, 2, 64, 1024, 1e-5f, 10000f,
@@ -83,6 +87,50 @@ class CudaForwardTest {
             }
             assertEquals(cpuTokens, gpuTokens);
         }
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"gemma3", "gemma3-d256", "gemma2", "qwen3"})
+    void familySwitchesGiveTheCpuLogitsAndGreedyTokens(String family) {
+        ModelConfig c = familyConfig(family);
+        ModelWeights w = randomF16Weights(c, new Random(11));
+        CpuModelRunner cpu = new CpuModelRunner(c, w, 1024);
+        try (CudaModelRunner gpu = CudaModelRunner.load(c, w, new CudaSettings(0, 0.1, 0), 128, 8, 1024)) {
+            cpu.allocateKv(64, 16);
+            gpu.allocateKv(64, 16);
+            BlockTable table = BlockTable.wholePool(64, 16);
+            int[] prompt = new Random(5).ints(60, 0, c.vocabSize()).toArray();
+            StepBatch batch = new StepBatch(128);
+            for (int p = 0; p < prompt.length; p++) batch.add(prompt[p], p, table, p == prompt.length - 1);
+            float[] cpuLogits = new float[c.vocabSize()], gpuLogits = new float[c.vocabSize()];
+            cpu.forward(batch, cpuLogits);
+            gpu.forward(batch, gpuLogits);
+            double err = relativeError(gpuLogits, toDouble(cpuLogits));
+            assertTrue(err < 1e-2, family + " prompt logits: relative error " + err);
+            for (int step = 0; step < 16; step++) {
+                int token = argmax(cpuLogits);
+                batch.clear();
+                batch.add(token, prompt.length + step, table, true);
+                cpu.forward(batch, cpuLogits);
+                gpu.forward(batch, gpuLogits);
+                err = relativeError(gpuLogits, toDouble(cpuLogits));
+                assertTrue(err < 1e-2, family + " decode step " + step + ": relative error " + err);
+            }
+        }
+    }
+
+    /** Tiny shapes, a window of 16 under a 76-token context. */
+    private static ModelConfig familyConfig(String family) {
+        ArchSwitches s = switch (family) {
+            case "gemma3", "gemma3-d256" -> new ArchSwitches(16f, ArchSwitches.Activation.GELU_TANH, true, true, 16,
+                    ArchSwitches.everyNthGlobal(3, 6), 10000f, 0f, 0f, 0f);
+            case "gemma2" -> new ArchSwitches(16f, ArchSwitches.Activation.GELU_TANH, false, true, 16,
+                    ArchSwitches.everyNthGlobal(3, 2), 0f, 1f / 12, 5f, 3f);
+            case "qwen3" -> new ArchSwitches(1f, ArchSwitches.Activation.SILU, true, false, 0, null, 0f, 0f, 0f, 0f);
+            default -> throw new IllegalArgumentException(family);
+        };
+        int headDim = family.endsWith("d256") ? 256 : 64; // Gemma 3's own head size, and the 64 of the others
+        return new ModelConfig(family, 512, 256, 512, 3, 4, 1, headDim, 1024, 1e-6f, 1000000f, RopeStyle.HALF_SPLIT, null, 1f, s);
     }
 
     @Test
@@ -187,9 +235,12 @@ class CudaForwardTest {
         int dim = c.dim();
         LayerWeights[] layers = new LayerWeights[c.layers()];
         for (int l = 0; l < layers.length; l++) {
+            boolean qk = c.switches().qkNorm(), sandwich = c.switches().sandwichNorms();
             layers[l] = new LayerWeights(norm(dim, rnd), f16("wq", c.qDim(), dim, rnd), f16("wk", c.kvDim(), dim, rnd),
                     f16("wv", c.kvDim(), dim, rnd), null, null, null, f16("wo", dim, c.qDim(), rnd), norm(dim, rnd),
-                    f16("gate", c.ffnDim(), dim, rnd), f16("up", c.ffnDim(), dim, rnd), f16("down", dim, c.ffnDim(), rnd));
+                    f16("gate", c.ffnDim(), dim, rnd), f16("up", c.ffnDim(), dim, rnd), f16("down", dim, c.ffnDim(), rnd),
+                    qk ? norm(c.headDim(), rnd) : null, qk ? norm(c.headDim(), rnd) : null,
+                    sandwich ? norm(dim, rnd) : null, sandwich ? norm(dim, rnd) : null);
         }
         return new ModelWeights(f16("embedding", c.vocabSize(), dim, rnd), layers, norm(dim, rnd), f16("output", c.vocabSize(), dim, rnd));
     }

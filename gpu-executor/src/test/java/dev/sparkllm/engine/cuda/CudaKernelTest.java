@@ -177,6 +177,111 @@ class CudaKernelTest {
     }
 
     @ParameterizedTest
+    @EnumSource(ComputeType.class)
+    void gegluMatchesReference(ComputeType type) {
+        runner.makeCurrent();
+        int n = 5, ffn = 1536;
+        float[] gu = new float[n * 2 * ffn];
+        for (int i = 0; i < gu.length; i++) gu[i] = (float) rnd.nextGaussian() * 4;
+        CUdeviceptr dgu = upload(gu), out = alloc(2L * n * ffn);
+        poison(out, (long) n * ffn / 2);
+        k.launch("geglu_" + type.suffix, runner.stream(), 64, 1, 256, 0, dgu, out, ffn, (long) n * ffn);
+        sync();
+        short[] got = shorts(out, n * ffn);
+        for (int t = 0; t < n; t++) {
+            for (int j = 0; j < ffn; j++) {
+                double g = gu[t * 2 * ffn + j], u = gu[t * 2 * ffn + ffn + j];
+                // transformers' gelu_pytorch_tanh, written out.
+                double ref = 0.5 * g * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (g + 0.044715 * g * g * g))) * u;
+                double tol = Math.abs(ref) * (type == ComputeType.BF16 ? 8e-3 : 1e-3) + 1e-5;
+                assertEquals(ref, decode(type, got[t * ffn + j]), tol);
+            }
+        }
+        free(dgu, out);
+    }
+
+    @Test
+    void headNormsNormaliseEachQueryAndKeyHeadAndLeaveValuesAlone() {
+        runner.makeCurrent();
+        int heads = 4, kvHeads = 2, d = 128, n = 3, width = (heads + 2 * kvHeads) * d;
+        float[] qkv = new float[n * width], qw = new float[d], kw = new float[d];
+        for (int i = 0; i < qkv.length; i++) qkv[i] = (float) rnd.nextGaussian() * 3;
+        for (int i = 0; i < d; i++) {
+            qw[i] = 0.5f + rnd.nextFloat();
+            kw[i] = 0.5f + rnd.nextFloat();
+        }
+        CUdeviceptr dqkv = upload(qkv), dq = upload(qw), dk = upload(kw);
+        k.launch("head_rmsnorm", runner.stream(), n, heads + kvHeads, 32, 0, dqkv, dq, dk, heads, kvHeads, d, 1e-6f);
+        sync();
+        float[] got = floats(dqkv, qkv.length);
+        for (int t = 0; t < n; t++) {
+            for (int h = 0; h < heads + 2 * kvHeads; h++) {
+                int off = t * width + h * d;
+                double ss = 0;
+                for (int i = 0; i < d; i++) ss += (double) qkv[off + i] * qkv[off + i];
+                double inv = 1 / Math.sqrt(ss / d + 1e-6);
+                for (int i = 0; i < d; i++) {
+                    double ref = h < heads ? qkv[off + i] * inv * qw[i] : h < heads + kvHeads ? qkv[off + i] * inv * kw[i] : qkv[off + i];
+                    assertEquals(ref, got[off + i], Math.abs(ref) * 1e-5 + 1e-6, "token " + t + " head " + h + " element " + i);
+                }
+            }
+        }
+        free(dqkv, dq, dk);
+    }
+
+    @Test
+    void sandwichNormAddsTheNormedSublayerOutputToTheResidual() {
+        runner.makeCurrent();
+        int n = 4, dim = 640;
+        float[] x = new float[n * dim], y = new float[n * dim], w = new float[dim];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) rnd.nextGaussian();
+            y[i] = (float) rnd.nextGaussian() * 5;
+        }
+        for (int i = 0; i < dim; i++) w[i] = 0.5f + rnd.nextFloat();
+        CUdeviceptr dx = upload(x), dy = upload(y), dw = upload(w);
+        k.launch("rmsnorm_add", runner.stream(), n, 1, 256, 0, dx, dy, dw, dim, 1e-6f);
+        sync();
+        float[] got = floats(dx, x.length);
+        for (int t = 0; t < n; t++) {
+            double ss = 0;
+            for (int i = 0; i < dim; i++) ss += (double) y[t * dim + i] * y[t * dim + i];
+            double inv = 1 / Math.sqrt(ss / dim + 1e-6);
+            for (int i = 0; i < dim; i++) {
+                double ref = x[t * dim + i] + y[t * dim + i] * inv * w[i];
+                assertEquals(ref, got[t * dim + i], Math.abs(ref) * 1e-5 + 1e-5, "token " + t + " element " + i);
+            }
+        }
+        free(dx, dy, dw);
+    }
+
+    @Test
+    void softcapAndScaledEmbeddingMatchReference() {
+        runner.makeCurrent();
+        float[] v = new float[5000];
+        for (int i = 0; i < v.length; i++) v[i] = (float) rnd.nextGaussian() * 40;
+        CUdeviceptr dv = upload(v);
+        k.launch("softcap", runner.stream(), 8, 1, 256, 0, dv, (long) v.length, 30f);
+        sync();
+        float[] got = floats(dv, v.length);
+        for (int i = 0; i < v.length; i++) assertEquals(30 * Math.tanh(v[i] / 30.0), got[i], 1e-4, "element " + i);
+
+        int vocab = 50, dim = 64;
+        short[] bits = new short[vocab * dim];
+        float[] table = random(rnd, bits.length, 1f, ComputeType.F16, bits);
+        int[] tokens = {7, 0, 49};
+        CUdeviceptr dt = upload16(bits), dtok = upload(tokens), out = alloc(4L * tokens.length * dim);
+        float scale = (float) Math.sqrt(640);
+        k.launch("embed_f16", runner.stream(), tokens.length, 1, 256, 0, dt, dtok, out, dim, scale);
+        sync();
+        float[] x = floats(out, tokens.length * dim);
+        for (int t = 0; t < tokens.length; t++) {
+            for (int i = 0; i < dim; i++) assertEquals(table[tokens[t] * dim + i] * scale, x[t * dim + i], 1e-5);
+        }
+        free(dv, dt, dtok, out);
+    }
+
+    @ParameterizedTest
     @ValueSource(booleans = {true, false})
     void ropeRotatesQueriesAndStoresKeysAndValues(boolean interleaved) {
         runner.makeCurrent();
@@ -220,13 +325,17 @@ class CudaKernelTest {
     /**
      * A step mixing a prefix group's decode tokens (tables sharing leading blocks), a lone
      * sequence's decode token and another sequence's causal prefill chunk, through the plan, the
-     * partial kernel and the merge, against softmax attention computed in double per token.
+     * partial kernel and the merge, against softmax attention computed in double per token; also
+     * as a sliding layer (the window starting inside the shared prefix and inside tiles) and with
+     * soft-capped scores.
      */
     @ParameterizedTest
-    @org.junit.jupiter.params.provider.CsvSource({"64,attn_mma", "128,attn_mma", "64,attn_partial", "128,attn_partial"})
-    void pagedAttentionWithSharedPrefixMatchesReference(int d, String kernel) {
+    @org.junit.jupiter.params.provider.CsvSource({"64,attn_mma,0,0", "128,attn_mma,0,0", "64,attn_partial,0,0", "128,attn_partial,0,0",
+            "64,attn_mma,100,0", "128,attn_partial,300,0", "128,attn_mma,37,0", "64,attn_mma,0,1.5", "64,attn_partial,200,1.5",
+            "256,attn_mma,0,0", "256,attn_partial,0,0", "256,attn_mma,300,0"})
+    void pagedAttentionWithSharedPrefixMatchesReference(int d, String kernel, int window, float softcap) {
         runner.makeCurrent();
-        int heads = d == 64 ? 4 : 32, kvHeads = d == 64 ? 2 : 8, bs = 16, blocks = 160;
+        int heads = d == 64 ? 4 : d == 128 ? 32 : 8, kvHeads = d == 64 ? 2 : d == 128 ? 8 : 2, bs = 16, blocks = 160;
         int kvDim = kvHeads * d;
         short[] kBits = new short[blocks * bs * kvDim], vBits = new short[blocks * bs * kvDim];
         float[] keys = random(rnd, kBits.length, 2f, ComputeType.F16, kBits), values = random(rnd, vBits.length, 1f, ComputeType.F16, vBits);
@@ -267,7 +376,7 @@ class CudaKernelTest {
         float scale = (float) (1 / Math.sqrt(d));
         poison(partO, (long) plan.recordCount * heads * d);
         k.launch(kernel + "_d" + d, runner.stream(), plan.itemCount, kvHeads, 128, smem,
-                dq, dk, dv, items, itemTokens, dpos, blockIds, partO, partML, heads, kvHeads, bs, scale);
+                dq, dk, dv, items, itemTokens, dpos, blockIds, partO, partML, heads, kvHeads, bs, scale, window, softcap);
         k.launch("attn_merge_f16", runner.stream(), n, 1, 128, 0, partO, partML, offsets, recs, out, heads, d);
         sync();
         short[] got = shorts(out, n * heads * d);
@@ -278,16 +387,18 @@ class CudaKernelTest {
                 int kvh = h / (heads / kvHeads);
                 double[] s = new double[pos + 1];
                 double max = Double.NEGATIVE_INFINITY;
-                for (int p = 0; p <= pos; p++) {
+                int first = window > 0 ? Math.max(0, pos - window + 1) : 0;
+                for (int p = first; p <= pos; p++) {
                     double dot = 0;
                     int off = table.slot(p) * kvDim + kvh * d;
                     for (int i = 0; i < d; i++) dot += q[(t * heads + h) * d + i] * keys[off + i];
                     s[p] = dot * scale;
+                    if (softcap > 0) s[p] = softcap * Math.tanh(s[p] / softcap);
                     max = Math.max(max, s[p]);
                 }
                 double sum = 0;
                 double[] ref = new double[d];
-                for (int p = 0; p <= pos; p++) {
+                for (int p = first; p <= pos; p++) {
                     double e = Math.exp(s[p] - max);
                     sum += e;
                     int off = table.slot(p) * kvDim + kvh * d;

@@ -21,6 +21,34 @@ final class PromptLogits {
         return logits;
     }
 
+    /** The whole prompt in one batch, logits of every position: [position][vocab]. */
+    static float[] everyPositionWholePrompt(LoadedModel model, int[] prompt) {
+        CpuModelRunner runner = runner(model);
+        BlockTable cache = kv(runner, prompt.length);
+        StepBatch batch = new StepBatch(prompt.length);
+        for (int i = 0; i < prompt.length; i++) batch.add(prompt[i], i, cache, true);
+        float[] logits = new float[prompt.length * runner.vocabSize()];
+        runner.forward(batch, logits);
+        return logits;
+    }
+
+    /** One token per step (the decode path), logits of every position: [position][vocab]. */
+    static float[] everyPositionTokenByToken(LoadedModel model, int[] prompt) {
+        CpuModelRunner runner = runner(model);
+        BlockTable cache = kv(runner, prompt.length);
+        StepBatch batch = new StepBatch(1);
+        int vocab = runner.vocabSize();
+        float[] step = new float[vocab];
+        float[] logits = new float[prompt.length * vocab];
+        for (int i = 0; i < prompt.length; i++) {
+            batch.clear();
+            batch.add(prompt[i], i, cache, true);
+            runner.forward(batch, step);
+            System.arraycopy(step, 0, logits, i * vocab, vocab);
+        }
+        return logits;
+    }
+
     /** One token per step, each attending to the cache the earlier steps filled (the decode path). */
     static float[] tokenByToken(LoadedModel model, int[] prompt) {
         CpuModelRunner runner = runner(model);
