@@ -62,6 +62,7 @@ final class PagedAttention {
     private int[] itemFrom = new int[0], itemTo = new int[0], itemKvHead = new int[0];
     private int[] itemSharedChunks = new int[0];
     private float[][] workerScores = new float[0][];
+    private int[][] workerRows = new int[0][];
     private float[][] workerChunkOut = new float[0][];
     private long sharedQueryChunks;
 
@@ -149,6 +150,7 @@ final class PagedAttention {
         int firstHead = kvHead * groupSize;
         int from = itemFrom[item], to = itemTo[item];
         float[] scores = workerScores[worker];
+        int[] rows = workerRows[worker];
         float[] chunkOut = workerChunkOut[worker];
         for (int i = from; i < to; i++) {
             int t = order[i];
@@ -169,7 +171,7 @@ final class PagedAttention {
                 int start = Math.max(chunk * CHUNK, windowStart(batch.position(t)));
                 for (int h = firstHead; h < firstHead + groupSize; h++) {
                     partial(t, h, table, start, (chunk + 1) * CHUNK, keys, values, kvDim, headOff, q, out,
-                            scores, chunkOut);
+                            scores, rows, chunkOut);
                 }
             }
         }
@@ -183,7 +185,7 @@ final class PagedAttention {
                 int end = Math.min(start + CHUNK, length);
                 for (int h = firstHead; h < firstHead + groupSize; h++) {
                     partial(t, h, table, Math.max(start, windowStart), end, keys, values, kvDim, headOff, q, out, scores,
-                            chunkOut);
+                            rows, chunkOut);
                 }
             }
             for (int h = firstHead; h < firstHead + groupSize; h++) {
@@ -199,28 +201,25 @@ final class PagedAttention {
 
     /** Attention of query (t, h) over positions [start, end), merged into its running result; nothing if empty. */
     private void partial(int t, int h, BlockTable table, int start, int end, float[] keys, float[] values, int kvDim,
-                         int headOff, float[] q, float[] out, float[] scores, float[] chunkOut) {
+                         int headOff, float[] q, float[] out, float[] scores, int[] rows, float[] chunkOut) {
         if (start >= end) return;
         int headDim = c.headDim();
         int qOff = t * c.qDim() + h * headDim;
         int len = end - start;
+        kvRows(rows, table, start, len, kvDim, headOff);
         if (headDim == HEAD_64) {
-            scores64(q, qOff, keys, table, start, len, kvDim, headOff, scores);
+            scores64(q, qOff, keys, rows, len, scores);
         } else {
-            for (int p = 0; p < len; p++) {
-                scores[p] = VectorOps.dot(q, qOff, keys, table.slot(start + p) * kvDim + headOff, headDim) * scale;
-            }
+            for (int p = 0; p < len; p++) scores[p] = VectorOps.dot(q, qOff, keys, rows[p], headDim) * scale;
         }
         if (softcap > 0) VectorOps.softcap(scores, 0, len, softcap);
         float chunkMax = VectorOps.max(scores, 0, len);
         float chunkSum = expShifted(scores, len, chunkMax);
         if (headDim == HEAD_64) {
-            weightedValues64(scores, values, table, start, len, kvDim, headOff, chunkOut);
+            weightedValues64(scores, values, rows, len, chunkOut);
         } else {
             Arrays.fill(chunkOut, 0, headDim, 0f);
-            for (int p = 0; p < len; p++) {
-                VectorOps.axpy(scores[p], values, table.slot(start + p) * kvDim + headOff, chunkOut, 0, headDim);
-            }
+            for (int p = 0; p < len; p++) VectorOps.axpy(scores[p], values, rows[p], chunkOut, 0, headDim);
         }
         int state = t * c.heads() + h;
         float runningMax = maxes[state];
@@ -252,15 +251,33 @@ final class PagedAttention {
         return sum;
     }
 
-    /** scores[p] = q . k[start + p] * scale for a 64-wide head, q held in registers. */
-    private void scores64(float[] q, int qOff, float[] keys, BlockTable table, int start, int len, int kvDim,
-                          int headOff, float[] scores) {
+    /**
+     * rows[p] = where position start + p of the head's keys and values begins in the pool, for p
+     * below len, walking the block table block by block: one division per chunk instead of the two
+     * of {@link BlockTable#slot} for every position, which cost as much as the position's products.
+     */
+    private static int[] kvRows(int[] rows, BlockTable table, int start, int len, int kvDim, int headOff) {
+        int blockSize = table.blockSize();
+        int block = start / blockSize, inBlock = start % blockSize;
+        int base = table.block(block) * blockSize;
+        for (int p = 0; p < len; p++) {
+            rows[p] = (base + inBlock) * kvDim + headOff;
+            if (++inBlock == blockSize && p + 1 < len) {
+                inBlock = 0;
+                base = table.block(++block) * blockSize;
+            }
+        }
+        return rows;
+    }
+
+    /** scores[p] = q . k[rows[p]] * scale for a 64-wide head, q held in registers. */
+    private void scores64(float[] q, int qOff, float[] keys, int[] rows, int len, float[] scores) {
         FloatVector q0 = FloatVector.fromArray(F, q, qOff), q1 = FloatVector.fromArray(F, q, qOff + 8);
         FloatVector q2 = FloatVector.fromArray(F, q, qOff + 16), q3 = FloatVector.fromArray(F, q, qOff + 24);
         FloatVector q4 = FloatVector.fromArray(F, q, qOff + 32), q5 = FloatVector.fromArray(F, q, qOff + 40);
         FloatVector q6 = FloatVector.fromArray(F, q, qOff + 48), q7 = FloatVector.fromArray(F, q, qOff + 56);
         for (int p = 0; p < len; p++) {
-            int k = table.slot(start + p) * kvDim + headOff;
+            int k = rows[p];
             FloatVector a = q0.mul(FloatVector.fromArray(F, keys, k));
             FloatVector b = q1.mul(FloatVector.fromArray(F, keys, k + 8));
             a = q2.fma(FloatVector.fromArray(F, keys, k + 16), a);
@@ -273,12 +290,11 @@ final class PagedAttention {
         }
     }
 
-    /** out = sum_p weights[p] * v[start + p] for a 64-wide head, accumulated in registers. */
-    private static void weightedValues64(float[] weights, float[] values, BlockTable table, int start, int len,
-                                         int kvDim, int headOff, float[] out) {
+    /** out = sum_p weights[p] * v[rows[p]] for a 64-wide head, accumulated in registers. */
+    private static void weightedValues64(float[] weights, float[] values, int[] rows, int len, float[] out) {
         FloatVector o0 = FloatVector.zero(F), o1 = o0, o2 = o0, o3 = o0, o4 = o0, o5 = o0, o6 = o0, o7 = o0;
         for (int p = 0; p < len; p++) {
-            int v = table.slot(start + p) * kvDim + headOff;
+            int v = rows[p];
             FloatVector w = FloatVector.broadcast(F, weights[p]);
             o0 = w.fma(FloatVector.fromArray(F, values, v), o0);
             o1 = w.fma(FloatVector.fromArray(F, values, v + 8), o1);
@@ -312,6 +328,7 @@ final class PagedAttention {
         int workers = Parallel.threads();
         if (workerScores.length < workers) {
             workerScores = new float[workers][CHUNK];
+            workerRows = new int[workers][CHUNK];
             workerChunkOut = new float[workers][Math.max(c.headDim(), HEAD_64)];
         }
     }

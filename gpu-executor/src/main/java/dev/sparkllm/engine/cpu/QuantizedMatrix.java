@@ -41,6 +41,6 @@ sealed interface QuantizedMatrix permits PackedQ4, PackedQ8 {
      */
     float referenceDot(int r, float[] x, int xOff);
 
-    /** Row r decoded to floats into dst[dstOff ..], exactly as the kernels decode it. */
+    /** Row r decoded to floats into dst[dstOff ..] (scale * q + min, one FMA): the weights the kernels multiply by. */
     void decodeRow(int r, float[] dst, int dstOff);
 }
