@@ -169,9 +169,11 @@ final class PagedAttention {
                 int t = order[i];
                 BlockTable table = batch.table(t);
                 int start = Math.max(chunk * CHUNK, windowStart(batch.position(t)));
+                int end = (chunk + 1) * CHUNK;
+                if (start >= end) continue;
+                kvRows(rows, table, start, end - start, kvDim, headOff); // once for the kv head's query heads
                 for (int h = firstHead; h < firstHead + groupSize; h++) {
-                    partial(t, h, table, start, (chunk + 1) * CHUNK, keys, values, kvDim, headOff, q, out,
-                            scores, rows, chunkOut);
+                    partial(t, h, start, end, keys, values, q, out, scores, rows, chunkOut);
                 }
             }
         }
@@ -182,10 +184,11 @@ final class PagedAttention {
             int length = batch.position(t) + 1;
             int windowStart = windowStart(batch.position(t));
             for (int start = Math.max(shared * CHUNK, windowStart / CHUNK * CHUNK); start < length; start += CHUNK) {
-                int end = Math.min(start + CHUNK, length);
+                int first = Math.max(start, windowStart), end = Math.min(start + CHUNK, length);
+                if (first >= end) continue;
+                kvRows(rows, table, first, end - first, kvDim, headOff);
                 for (int h = firstHead; h < firstHead + groupSize; h++) {
-                    partial(t, h, table, Math.max(start, windowStart), end, keys, values, kvDim, headOff, q, out, scores,
-                            rows, chunkOut);
+                    partial(t, h, first, end, keys, values, q, out, scores, rows, chunkOut);
                 }
             }
             for (int h = firstHead; h < firstHead + groupSize; h++) {
@@ -199,14 +202,15 @@ final class PagedAttention {
         return window > 0 ? Math.max(0, position - window + 1) : 0;
     }
 
-    /** Attention of query (t, h) over positions [start, end), merged into its running result; nothing if empty. */
-    private void partial(int t, int h, BlockTable table, int start, int end, float[] keys, float[] values, int kvDim,
-                         int headOff, float[] q, float[] out, float[] scores, int[] rows, float[] chunkOut) {
-        if (start >= end) return;
+    /**
+     * Attention of query (t, h) over positions [start, end) (not empty), merged into its running
+     * result; rows holds where each position's key and value start ({@link #kvRows}).
+     */
+    private void partial(int t, int h, int start, int end, float[] keys, float[] values, float[] q, float[] out,
+                         float[] scores, int[] rows, float[] chunkOut) {
         int headDim = c.headDim();
         int qOff = t * c.qDim() + h * headDim;
         int len = end - start;
-        kvRows(rows, table, start, len, kvDim, headOff);
         if (headDim == HEAD_64) {
             scores64(q, qOff, keys, rows, len, scores);
         } else {
