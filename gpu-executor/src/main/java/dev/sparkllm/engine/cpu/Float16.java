@@ -2,6 +2,7 @@ package dev.sparkllm.engine.cpu;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -87,6 +88,48 @@ public final class Float16 {
     }
 
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_256;
+    private static final VectorSpecies<Short> HALVES = ShortVector.SPECIES_128;
+    private static final float HALF_TO_FLOAT_BIAS = 0x1p112f;
+    private static final short LARGEST_HALF = 0x7BFF; // 65504
+
+    /**
+     * The bits the KV pool stores for {@code value}: the nearest half (ties to even), except that
+     * subnormal halves are flushed to a signed zero and overflow saturates at the largest finite
+     * half instead of becoming infinite (NaN stays NaN). A cached key or value below 2^-14 in
+     * magnitude changes the scores by less than 1e-4, while storing none keeps {@link #toFloats}
+     * to four vector operations; saturating keeps one huge activation from turning whole rows of
+     * attention into NaN.
+     */
+    static short toPoolBits(float value) {
+        short bits = fromFloat(value);
+        int exponent = bits & 0x7C00;
+        if (exponent == 0) return (short) (bits & 0x8000);
+        if ((bits & 0x7FFF) == 0x7C00) return (short) ((bits & 0x8000) | LARGEST_HALF);
+        return bits;
+    }
+
+    /**
+     * dst[dstOff + i] = the value of the half src[srcOff + i], for i below len, for the halves
+     * {@link #toPoolBits} makes (zeros and normal numbers; infinities and NaN are not decoded).
+     * Java 17's Vector API has no half-precision conversion, so it is done on the bits: the sign
+     * and the 15 exponent-and-mantissa bits moved to their float places, then one multiplication
+     * by 2^112 re-biases the exponent from 15 to 127 (exact, as the product is a normal float).
+     */
+    static void toFloats(short[] src, int srcOff, float[] dst, int dstOff, int len) {
+        int i = 0;
+        for (int bound = len - 7; i < bound; i += 8) {
+            IntVector widened = (IntVector) ShortVector.fromArray(HALVES, src, srcOff + i)
+                    .convertShape(VectorOperators.S2I, IntVector.SPECIES_256, 0);
+            widened.lanewise(VectorOperators.LSHL, 13).and(0x8FFFE000).reinterpretAsFloats()
+                    .mul(HALF_TO_FLOAT_BIAS).intoArray(dst, dstOff + i);
+        }
+        for (; i < len; i++) dst[dstOff + i] = poolBitsToFloat(src[srcOff + i]);
+    }
+
+    /** The scalar form of {@link #toFloats}, the same operations (so the same bits). */
+    static float poolBitsToFloat(short bits) {
+        return Float.intBitsToFloat((bits << 13) & 0x8FFFE000) * HALF_TO_FLOAT_BIAS;
+    }
 
     /**
      * Rounds a[off .. off + len) in place to half precision, as storing them in an F16 tensor

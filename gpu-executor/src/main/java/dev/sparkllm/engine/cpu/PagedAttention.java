@@ -4,7 +4,6 @@ import dev.sparkllm.engine.backend.StepBatch;
 import dev.sparkllm.engine.kv.BlockTable;
 import dev.sparkllm.engine.model.ModelConfig;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 import java.util.Arrays;
@@ -19,12 +18,17 @@ import java.util.Arrays;
  * position, a query gets bit-identical output however the work is arranged, which is what lets
  * the shared path below change the arrangement freely.
  *
+ * <p>A chunk is decoded once from the half-precision pool into float tiles, and every query that
+ * reads it goes through {@link AttentionTiles}' two small matrix products together: the query
+ * heads that share a kv head (grouped-query attention) always, and on the shared path many
+ * members' queries.
+ *
  * <p>The shared path: tokens of the step whose sequences hold the same leading KV blocks (a
  * group's prefix, or several prompt tokens of one sequence) form a group. For each chunk of the
- * common prefix, the group's queries are stacked and go over that chunk's keys and values while
- * they are in the CPU cache: the prefix is read once per group instead of once per member, the CPU
- * form of one matrix product instead of one matrix-vector product per member. Each member then
- * finishes alone over its own positions, merged by the same rule.
+ * common prefix, the group's queries are stacked and go over that chunk's tiles at once: the
+ * prefix is read and decoded once per group instead of once per member, one matrix product
+ * instead of one matrix-vector product per member. Each member then finishes alone over its own
+ * positions, merged by the same rule.
  *
  * <p>A sliding layer (window W) lets the query at position p see only positions [p - W + 1, p]:
  * each chunk is clipped to the query's own window and chunks wholly before it are skipped. The
@@ -36,12 +40,11 @@ import java.util.Arrays;
  * does with its f16 KV cache (closer logits to llama.cpp on SmolLM2).
  */
 final class PagedAttention {
-    /** Positions per chunk: a 64-wide head's chunk of keys and values is 32 KiB, L1/L2-sized. */
+    /** Positions per chunk: a 64-wide head's float tiles of keys and values are 32 KiB, L1/L2-sized. */
     static final int CHUNK = 64;
     /** Members per work item: enough queries to reuse a chunk, small enough to share out over threads. */
     private static final int SLICE = 8;
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_256;
-    private static final int HEAD_64 = 64;
 
     private final ModelConfig c;
     private final float scale;
@@ -61,9 +64,7 @@ final class PagedAttention {
     private int[] order = new int[0];
     private int[] itemFrom = new int[0], itemTo = new int[0], itemKvHead = new int[0];
     private int[] itemSharedChunks = new int[0];
-    private float[][] workerScores = new float[0][];
-    private int[][] workerRows = new int[0][];
-    private float[][] workerChunkOut = new float[0][];
+    private ChunkScratch[] scratch = new ChunkScratch[0];
     private long sharedQueryChunks;
 
     PagedAttention(ModelConfig c) {
@@ -74,6 +75,10 @@ final class PagedAttention {
         while (global < c.layers() && c.switches().window(global) > 0) global++;
         this.countedLayer = global < c.layers() ? global : 0;
         this.groupSize = c.heads() / c.kvHeads();
+        if (c.headDim() % 8 != 0) {
+            throw new IllegalArgumentException("the CPU attention needs a head size that is a multiple of 8, got "
+                    + c.headDim());
+        }
     }
 
     /** Query-chunk visits served from a chunk shared with other queries, since the last call. */
@@ -87,11 +92,9 @@ final class PagedAttention {
         ensureScratch(batch.size());
         window = c.switches().window(layer);
         int items = planItems(batch);
-        float[] keys = kv.keys[layer];
-        float[] values = kv.values[layer];
         Parallel.parallelFor(items, (worker, from, to) -> {
             for (int item = from; item < to; item++) {
-                runItem(item, worker, batch, keys, values, kv.kvDim, q, out);
+                runItem(item, worker, batch, kv, layer, q, out);
             }
         });
         if (layer == countedLayer) {
@@ -141,17 +144,14 @@ final class PagedAttention {
         return items;
     }
 
-    private void runItem(int item, int worker, StepBatch batch, float[] keys, float[] values, int kvDim,
-                         float[] q, float[] out) {
+    private void runItem(int item, int worker, StepBatch batch, CpuKvStorage kv, int layer, float[] q, float[] out) {
         int headDim = c.headDim();
         int qDim = c.qDim();
         int kvHead = itemKvHead[item];
-        int headOff = kvHead * headDim;
         int firstHead = kvHead * groupSize;
         int from = itemFrom[item], to = itemTo[item];
-        float[] scores = workerScores[worker];
-        int[] rows = workerRows[worker];
-        float[] chunkOut = workerChunkOut[worker];
+        ChunkScratch s = scratch[worker];
+        s.headOff = kvHead * headDim;
         for (int i = from; i < to; i++) {
             int t = order[i];
             for (int h = firstHead; h < firstHead + groupSize; h++) {
@@ -163,19 +163,20 @@ final class PagedAttention {
             }
         }
         int shared = itemSharedChunks[item];
-        // The common prefix: chunk by chunk, every member's queries while the chunk is cached.
+        // The common prefix: chunk by chunk, every member's queries over the chunk's tiles at once.
         for (int chunk = 0; chunk < shared; chunk++) {
+            int chunkStart = chunk * CHUNK, chunkEnd = chunkStart + CHUNK;
+            int n = 0, lo = chunkEnd;
+            BlockTable table = null;
             for (int i = from; i < to; i++) {
                 int t = order[i];
-                BlockTable table = batch.table(t);
-                int start = Math.max(chunk * CHUNK, windowStart(batch.position(t)));
-                int end = (chunk + 1) * CHUNK;
-                if (start >= end) continue;
-                kvRows(rows, table, start, end - start, kvDim, headOff); // once for the kv head's query heads
-                for (int h = firstHead; h < firstHead + groupSize; h++) {
-                    partial(t, h, start, end, keys, values, q, out, scores, rows, chunkOut);
-                }
+                int start = Math.max(chunkStart, windowStart(batch.position(t)));
+                if (start >= chunkEnd) continue; // wholly before this member's window
+                table = batch.table(t);
+                lo = Math.min(lo, start);
+                n = addQueries(s, n, t, firstHead, start - chunkStart);
             }
+            if (n > 0) attendChunk(s, n, kv, layer, table, lo, chunkEnd, chunkStart, q, out);
         }
         // Each member's own positions, then the division by the sum of weights.
         for (int i = from; i < to; i++) {
@@ -186,15 +187,23 @@ final class PagedAttention {
             for (int start = Math.max(shared * CHUNK, windowStart / CHUNK * CHUNK); start < length; start += CHUNK) {
                 int first = Math.max(start, windowStart), end = Math.min(start + CHUNK, length);
                 if (first >= end) continue;
-                kvRows(rows, table, first, end - first, kvDim, headOff);
-                for (int h = firstHead; h < firstHead + groupSize; h++) {
-                    partial(t, h, first, end, keys, values, q, out, scores, rows, chunkOut);
-                }
+                int n = addQueries(s, 0, t, firstHead, first - start);
+                attendChunk(s, n, kv, layer, table, first, end, start, q, out);
             }
             for (int h = firstHead; h < firstHead + groupSize; h++) {
                 VectorOps.scale(out, t * qDim + h * headDim, headDim, 1f / sums[t * c.heads() + h]);
             }
         }
+    }
+
+    /** Appends token t's queries of the kv head's query heads, each seeing the chunk from {@code start}. */
+    private int addQueries(ChunkScratch s, int n, int t, int firstHead, int start) {
+        for (int h = firstHead; h < firstHead + groupSize; h++, n++) {
+            s.queryOffsets[n] = t * c.qDim() + h * c.headDim();
+            s.states[n] = t * c.heads() + h;
+            s.starts[n] = start;
+        }
+        return n;
     }
 
     /** The first position the query at {@code position} sees in this layer. */
@@ -203,29 +212,33 @@ final class PagedAttention {
     }
 
     /**
-     * Attention of query (t, h) over positions [start, end) (not empty), merged into its running
-     * result; rows holds where each position's key and value start ({@link #kvRows}).
+     * Attention of the scratch's n queries over positions [lo, hi) of one chunk (which starts at
+     * chunkStart) of the table's sequence, merged into their running results. Query i sees the
+     * chunk from its own start (relative to the chunk); its weights before that are exact zeros,
+     * which leave its sums as they would be without those positions.
      */
-    private void partial(int t, int h, int start, int end, float[] keys, float[] values, float[] q, float[] out,
-                         float[] scores, int[] rows, float[] chunkOut) {
+    private void attendChunk(ChunkScratch s, int n, CpuKvStorage kv, int layer, BlockTable table, int lo, int hi,
+                             int chunkStart, float[] q, float[] out) {
         int headDim = c.headDim();
-        int qOff = t * c.qDim() + h * headDim;
-        int len = end - start;
-        if (headDim == HEAD_64) {
-            scores64(q, qOff, keys, rows, len, scores);
-        } else {
-            for (int p = 0; p < len; p++) scores[p] = VectorOps.dot(q, qOff, keys, rows[p], headDim) * scale;
+        kv.keyTile(layer, table, lo, hi, s.headOff, headDim, s.keyTile, chunkStart, CHUNK);
+        kv.valueTile(layer, table, lo, hi, s.headOff, headDim, s.valueTile, chunkStart);
+        int tileLo = lo - chunkStart, tileHi = hi - chunkStart;
+        AttentionTiles.scores(q, s.queryOffsets, n, s.keyTile, headDim, tileLo, tileHi, scale, s.weights);
+        for (int i = 0; i < n; i++) {
+            int row = i * CHUNK, first = row + s.starts[i], end = row + tileHi;
+            Arrays.fill(s.weights, row + tileLo, first, 0f);
+            if (softcap > 0) VectorOps.softcap(s.weights, first, end - first, softcap);
+            s.chunkMax[i] = VectorOps.max(s.weights, first, end - first);
+            s.chunkSum[i] = expShifted(s.weights, first, end - first, s.chunkMax[i]);
         }
-        if (softcap > 0) VectorOps.softcap(scores, 0, len, softcap);
-        float chunkMax = VectorOps.max(scores, 0, len);
-        float chunkSum = expShifted(scores, len, chunkMax);
-        if (headDim == HEAD_64) {
-            weightedValues64(scores, values, rows, len, chunkOut);
-        } else {
-            Arrays.fill(chunkOut, 0, headDim, 0f);
-            for (int p = 0; p < len; p++) VectorOps.axpy(scores[p], values, rows[p], chunkOut, 0, headDim);
-        }
-        int state = t * c.heads() + h;
+        AttentionTiles.weightedValues(s.weights, n, s.valueTile, headDim, tileLo, tileHi, s.chunkOut);
+        for (int i = 0; i < n; i++) merge(s.states[i], s.queryOffsets[i], s.chunkMax[i], s.chunkSum[i], s.chunkOut,
+                i * headDim, out);
+    }
+
+    /** The log-sum-exp rule: folds one chunk's partial result into the query's running one. */
+    private void merge(int state, int qOff, float chunkMax, float chunkSum, float[] chunkOut, int chunkOff, float[] out) {
+        int headDim = c.headDim();
         float runningMax = maxes[state];
         float newMax = Math.max(runningMax, chunkMax);
         float keep = VectorOps.exp(runningMax - newMax);
@@ -236,87 +249,42 @@ final class PagedAttention {
         FloatVector vKeep = FloatVector.broadcast(F, keep), vAdd = FloatVector.broadcast(F, add);
         for (int bound = F.loopBound(headDim); i < bound; i += F.length()) {
             FloatVector o = FloatVector.fromArray(F, out, qOff + i).mul(vKeep);
-            FloatVector.fromArray(F, chunkOut, i).fma(vAdd, o).intoArray(out, qOff + i);
+            FloatVector.fromArray(F, chunkOut, chunkOff + i).fma(vAdd, o).intoArray(out, qOff + i);
         }
-        for (; i < headDim; i++) out[qOff + i] = out[qOff + i] * keep + chunkOut[i] * add;
+        for (; i < headDim; i++) out[qOff + i] = out[qOff + i] * keep + chunkOut[chunkOff + i] * add;
     }
 
-    /** scores[i] = exp(scores[i] - max), rounded to f16; returns their sum. */
-    private static float expShifted(float[] scores, int len, float max) {
+    /** x[off + i] = exp(x[off + i] - max), rounded to f16, for i below len; returns their sum. */
+    private static float expShifted(float[] x, int off, int len, float max) {
         int i = 0;
         FloatVector vMax = FloatVector.broadcast(F, max);
         for (int bound = F.loopBound(len); i < bound; i += F.length()) {
-            VectorOps.exp(FloatVector.fromArray(F, scores, i).sub(vMax)).intoArray(scores, i);
+            VectorOps.exp(FloatVector.fromArray(F, x, off + i).sub(vMax)).intoArray(x, off + i);
         }
-        for (; i < len; i++) scores[i] = VectorOps.exp(scores[i] - max);
-        Float16.roundInPlace(scores, 0, len);
+        for (; i < len; i++) x[off + i] = VectorOps.exp(x[off + i] - max);
+        Float16.roundInPlace(x, off, len);
         float sum = 0f;
-        for (int p = 0; p < len; p++) sum += scores[p];
+        for (int p = 0; p < len; p++) sum += x[off + p];
         return sum;
     }
 
-    /**
-     * rows[p] = where position start + p of the head's keys and values begins in the pool, for p
-     * below len, walking the block table block by block: one division per chunk instead of the two
-     * of {@link BlockTable#slot} for every position, which cost as much as the position's products.
-     */
-    private static int[] kvRows(int[] rows, BlockTable table, int start, int len, int kvDim, int headOff) {
-        int blockSize = table.blockSize();
-        int block = start / blockSize, inBlock = start % blockSize;
-        int base = table.block(block) * blockSize;
-        for (int p = 0; p < len; p++) {
-            rows[p] = (base + inBlock) * kvDim + headOff;
-            if (++inBlock == blockSize && p + 1 < len) {
-                inBlock = 0;
-                base = table.block(++block) * blockSize;
-            }
-        }
-        return rows;
-    }
+    /** One worker's tiles and per-query bookkeeping for the chunk it is computing. */
+    private static final class ChunkScratch {
+        final float[] keyTile, valueTile, weights, chunkOut, chunkMax, chunkSum;
+        final int[] queryOffsets, states, starts;
+        int headOff;
 
-    /** scores[p] = q . k[rows[p]] * scale for a 64-wide head, q held in registers. */
-    private void scores64(float[] q, int qOff, float[] keys, int[] rows, int len, float[] scores) {
-        FloatVector q0 = FloatVector.fromArray(F, q, qOff), q1 = FloatVector.fromArray(F, q, qOff + 8);
-        FloatVector q2 = FloatVector.fromArray(F, q, qOff + 16), q3 = FloatVector.fromArray(F, q, qOff + 24);
-        FloatVector q4 = FloatVector.fromArray(F, q, qOff + 32), q5 = FloatVector.fromArray(F, q, qOff + 40);
-        FloatVector q6 = FloatVector.fromArray(F, q, qOff + 48), q7 = FloatVector.fromArray(F, q, qOff + 56);
-        for (int p = 0; p < len; p++) {
-            int k = rows[p];
-            FloatVector a = q0.mul(FloatVector.fromArray(F, keys, k));
-            FloatVector b = q1.mul(FloatVector.fromArray(F, keys, k + 8));
-            a = q2.fma(FloatVector.fromArray(F, keys, k + 16), a);
-            b = q3.fma(FloatVector.fromArray(F, keys, k + 24), b);
-            a = q4.fma(FloatVector.fromArray(F, keys, k + 32), a);
-            b = q5.fma(FloatVector.fromArray(F, keys, k + 40), b);
-            a = q6.fma(FloatVector.fromArray(F, keys, k + 48), a);
-            b = q7.fma(FloatVector.fromArray(F, keys, k + 56), b);
-            scores[p] = a.add(b).reduceLanes(VectorOperators.ADD) * scale;
+        ChunkScratch(int headDim, int queries) {
+            keyTile = new float[headDim * CHUNK];
+            valueTile = new float[CHUNK * headDim];
+            weights = new float[queries * CHUNK];
+            chunkOut = new float[queries * headDim];
+            chunkMax = new float[queries];
+            chunkSum = new float[queries];
+            queryOffsets = new int[queries];
+            states = new int[queries];
+            starts = new int[queries];
         }
-    }
-
-    /** out = sum_p weights[p] * v[rows[p]] for a 64-wide head, accumulated in registers. */
-    private static void weightedValues64(float[] weights, float[] values, int[] rows, int len, float[] out) {
-        FloatVector o0 = FloatVector.zero(F), o1 = o0, o2 = o0, o3 = o0, o4 = o0, o5 = o0, o6 = o0, o7 = o0;
-        for (int p = 0; p < len; p++) {
-            int v = rows[p];
-            FloatVector w = FloatVector.broadcast(F, weights[p]);
-            o0 = w.fma(FloatVector.fromArray(F, values, v), o0);
-            o1 = w.fma(FloatVector.fromArray(F, values, v + 8), o1);
-            o2 = w.fma(FloatVector.fromArray(F, values, v + 16), o2);
-            o3 = w.fma(FloatVector.fromArray(F, values, v + 24), o3);
-            o4 = w.fma(FloatVector.fromArray(F, values, v + 32), o4);
-            o5 = w.fma(FloatVector.fromArray(F, values, v + 40), o5);
-            o6 = w.fma(FloatVector.fromArray(F, values, v + 48), o6);
-            o7 = w.fma(FloatVector.fromArray(F, values, v + 56), o7);
-        }
-        o0.intoArray(out, 0);
-        o1.intoArray(out, 8);
-        o2.intoArray(out, 16);
-        o3.intoArray(out, 24);
-        o4.intoArray(out, 32);
-        o5.intoArray(out, 40);
-        o6.intoArray(out, 48);
-        o7.intoArray(out, 56);
     }
 
     private void ensureScratch(int n) {
@@ -330,10 +298,9 @@ final class PagedAttention {
             sortKeys = new long[n];
         }
         int workers = Parallel.threads();
-        if (workerScores.length < workers) {
-            workerScores = new float[workers][CHUNK];
-            workerRows = new int[workers][CHUNK];
-            workerChunkOut = new float[workers][Math.max(c.headDim(), HEAD_64)];
+        if (scratch.length < workers) {
+            scratch = new ChunkScratch[workers];
+            for (int w = 0; w < workers; w++) scratch[w] = new ChunkScratch(c.headDim(), SLICE * groupSize);
         }
     }
 

@@ -112,4 +112,42 @@ class Float16Test {
         assertEquals(Float16.round(2.0002f), part[2]);
         assertEquals(7f, part[4]);
     }
+
+    /**
+     * The KV pool's halves: every finite normal half and both zeros decode (vector and scalar
+     * path, at every offset of an odd-length run) to the value the exhaustive reference above
+     * gives; subnormal halves are stored as signed zeros and overflow as the largest half.
+     */
+    @Test
+    void poolHalvesDecodeExactlyOnBothPaths() {
+        short[] all = new short[65536];
+        int n = 0;
+        for (int bits = 0; bits < 65536; bits++) {
+            int e = (bits >>> 10) & 0x1F;
+            if (e != 0x1F && (e != 0 || (bits & 0x3FF) == 0)) all[n++] = (short) bits;
+        }
+        for (int offset = 0; offset < 3; offset++) {
+            float[] decoded = new float[n];
+            Float16.toFloats(all, offset, decoded, 0, n - offset);
+            for (int i = 0; i < n - offset; i++) {
+                float want = Float16.toFloat(all[offset + i]);
+                assertEquals(Float.floatToRawIntBits(want), Float.floatToRawIntBits(decoded[i]),
+                        "bits 0x" + Integer.toHexString(all[offset + i] & 0xFFFF));
+                assertEquals(Float.floatToRawIntBits(want), Float.floatToRawIntBits(Float16.poolBitsToFloat(all[offset + i])));
+            }
+        }
+        assertEquals((short) 0x0000, Float16.toPoolBits(0x1p-20f));
+        assertEquals((short) 0x8000, Float16.toPoolBits(-3e-6f));
+        assertEquals((short) 0x0400, Float16.toPoolBits(0x1p-14f));
+        assertEquals((short) 0x7BFF, Float16.toPoolBits(1e6f));
+        assertEquals((short) 0xFBFF, Float16.toPoolBits(Float.NEGATIVE_INFINITY));
+        Random rnd = new Random(5);
+        for (int i = 0; i < 100_000; i++) {
+            float v = (float) (rnd.nextGaussian() * Math.pow(10, rnd.nextInt(8) - 4));
+            short bits = Float16.toPoolBits(v);
+            float back = Float16.poolBitsToFloat(bits);
+            if (Math.abs(v) >= 0x1p-14f && Math.abs(v) < 65504f) assertEquals(Float16.round(v), back, 0f, "value " + v);
+            else assertTrue(Math.abs(back - v) <= 0x1p-14f || Math.abs(back) == 65504f, "value " + v);
+        }
+    }
 }

@@ -73,7 +73,7 @@ class PagedAttentionTest {
             for (int p = first; p <= position; p++) {
                 int slot = table.slot(p);
                 double s = 0;
-                for (int i = 0; i < d; i++) s += q[qRow + h * d + i] * (double) kv.keys[0][slot * kv.kvDim + headOff + i];
+                for (int i = 0; i < d; i++) s += q[qRow + h * d + i] * (double) kv.key(0, slot, headOff + i);
                 scores[p] = s / Math.sqrt(d);
                 if (cap > 0) scores[p] = cap * Math.tanh(scores[p] / cap);
                 max = Math.max(max, scores[p]);
@@ -81,8 +81,8 @@ class PagedAttentionTest {
             double sum = 0;
             for (int p = first; p <= position; p++) sum += scores[p] = Math.exp(scores[p] - max);
             for (int p = first; p <= position; p++) {
-                int v = table.slot(p) * kv.kvDim + headOff;
-                for (int i = 0; i < d; i++) out[h * d + i] += scores[p] / sum * kv.values[0][v + i];
+                int slot = table.slot(p);
+                for (int i = 0; i < d; i++) out[h * d + i] += scores[p] / sum * kv.value(0, slot, headOff + i);
             }
         }
         return out;

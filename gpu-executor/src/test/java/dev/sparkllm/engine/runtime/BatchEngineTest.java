@@ -96,7 +96,7 @@ class BatchEngineTest {
         SamplingParams greedy40 = new SamplingParams(40, 0f, 0, 1f, 0f, null, List.of(), true);
         List<GenerationRequest> requests = groupedPrompts(1, 4, 64, greedy40);
         Run reference = run(new EngineOptions(16, 256, 512), requests);
-        long blockBytes = 2L * MODEL.config().layers() * 16 * MODEL.config().kvDim() * Float.BYTES;
+        long blockBytes = 2L * MODEL.config().layers() * 16 * MODEL.config().kvDim() * Short.BYTES; // f16 keys and values
         for (boolean sharing : new boolean[] {false, true}) {
             EngineOptions tight = new EngineOptions(16, 256, 512).withKvCacheBytes(14 * blockBytes).withPrefixSharing(sharing);
             Run r = run(tight, requests);
@@ -122,7 +122,7 @@ class BatchEngineTest {
 
     @Test
     void aRequestThatCanNeverFitGetsAnErrorAndTheOthersFinish() {
-        long blockBytes = 2L * MODEL.config().layers() * 16 * MODEL.config().kvDim() * Float.BYTES;
+        long blockBytes = 2L * MODEL.config().layers() * 16 * MODEL.config().kvDim() * Short.BYTES; // f16 keys and values
         List<GenerationRequest> requests = new ArrayList<>(GROUPED.subList(0, 3));
         SamplingParams long_ = new SamplingParams(400, 0f, 0, 1f, 0f, null, List.of(), true);
         requests.add(1, GenerationRequest.ofTokens("huge", new int[] {100, 200, 300}, long_));
