@@ -49,7 +49,7 @@ public final class CpuModelRunner implements ModelRunner {
     @Override
     public void allocateKv(int blocks, int blockSize) {
         if (kv != null) throw new IllegalStateException("the KV pool is already allocated");
-        kv = new CpuKvStorage(config.layers(), config.kvDim(), blocks, blockSize);
+        kv = new CpuKvStorage(config.layers(), config.kvHeads(), config.headDim(), blocks, blockSize);
     }
 
     @Override

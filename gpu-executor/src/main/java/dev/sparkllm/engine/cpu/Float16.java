@@ -2,7 +2,6 @@ package dev.sparkllm.engine.cpu;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -88,7 +87,9 @@ public final class Float16 {
     }
 
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_256;
-    private static final VectorSpecies<Short> HALVES = ShortVector.SPECIES_128;
+    private static final VectorSpecies<Integer> PAIRS = IntVector.SPECIES_256;
+    /** A half's sign, exponent and mantissa bits once shifted to a float's places. */
+    private static final int HALF_BITS_IN_FLOAT = 0x8FFFE000;
     private static final float HALF_TO_FLOAT_BIAS = 0x1p112f;
     private static final short LARGEST_HALF = 0x7BFF; // 65504
 
@@ -96,8 +97,8 @@ public final class Float16 {
      * The bits the KV pool stores for {@code value}: the nearest half (ties to even), except that
      * subnormal halves are flushed to a signed zero and overflow saturates at the largest finite
      * half instead of becoming infinite (NaN stays NaN). A cached key or value below 2^-14 in
-     * magnitude changes the scores by less than 1e-4, while storing none keeps {@link #toFloats}
-     * to four vector operations; saturating keeps one huge activation from turning whole rows of
+     * magnitude changes the scores by less than 1e-4, while storing none keeps {@link #decodePairs}
+     * to a few int operations; saturating keeps one huge activation from turning whole rows of
      * attention into NaN.
      */
     static short toPoolBits(float value) {
@@ -109,26 +110,53 @@ public final class Float16 {
     }
 
     /**
-     * dst[dstOff + i] = the value of the half src[srcOff + i], for i below len, for the halves
-     * {@link #toPoolBits} makes (zeros and normal numbers; infinities and NaN are not decoded).
-     * Java 17's Vector API has no half-precision conversion, so it is done on the bits: the sign
-     * and the 15 exponent-and-mantissa bits moved to their float places, then one multiplication
-     * by 2^112 re-biases the exponent from 15 to 127 (exact, as the product is a normal float).
+     * Decodes len ints that each hold two halves of {@link #toPoolBits} (the low 16 bits and the
+     * high 16 bits): dst[lowOff + i] = the low half of src[srcOff + i], dst[highOff + i] = its high
+     * half. Only zeros and normal numbers are decoded exactly (the pool stores no others).
+     *
+     * <p>Java 17's Vector API has no half-precision conversion, and its short-to-int widening is
+     * not compiled to one instruction everywhere, so the pool keeps two halves per int and they are
+     * decoded with plain int lanes: the half is brought to the top 16 bits, an arithmetic shift by
+     * three puts its exponent and mantissa where a float's go (the sign stays at bit 31), a mask
+     * clears the rest, and one multiplication by 2^112 re-biases the exponent from 15 to 127 (exact,
+     * as the product is a normal float).
      */
-    static void toFloats(short[] src, int srcOff, float[] dst, int dstOff, int len) {
-        int i = 0;
-        for (int bound = len - 7; i < bound; i += 8) {
-            IntVector widened = (IntVector) ShortVector.fromArray(HALVES, src, srcOff + i)
-                    .convertShape(VectorOperators.S2I, IntVector.SPECIES_256, 0);
-            widened.lanewise(VectorOperators.LSHL, 13).and(0x8FFFE000).reinterpretAsFloats()
-                    .mul(HALF_TO_FLOAT_BIAS).intoArray(dst, dstOff + i);
-        }
-        for (; i < len; i++) dst[dstOff + i] = poolBitsToFloat(src[srcOff + i]);
+    static void decodePairs(int[] src, int srcOff, int len, float[] dst, int lowOff, int highOff) {
+        decodePairRows(src, srcOff, 0, 1, len, dst, lowOff, highOff, 0);
     }
 
-    /** The scalar form of {@link #toFloats}, the same operations (so the same bits). */
+    /**
+     * {@link #decodePairs} over {@code rows} rows of len ints at once: row r starts at
+     * src[srcOff + r * srcStride] and decodes to dst[lowOff + r * dstStride] and
+     * dst[highOff + r * dstStride]. One call for a block's keys instead of one per dimension.
+     */
+    static void decodePairRows(int[] src, int srcOff, int srcStride, int rows, int len, float[] dst, int lowOff,
+                               int highOff, int dstStride) {
+        int vectorLen = len & -8;
+        for (int r = 0; r < rows; r++) {
+            int from = srcOff + r * srcStride, low = lowOff + r * dstStride, high = highOff + r * dstStride;
+            for (int i = 0; i < vectorLen; i += 8) {
+                IntVector pair = IntVector.fromArray(PAIRS, src, from + i);
+                pair.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 3).and(HALF_BITS_IN_FLOAT)
+                        .reinterpretAsFloats().mul(HALF_TO_FLOAT_BIAS).intoArray(dst, low + i);
+                pair.lanewise(VectorOperators.ASHR, 3).and(HALF_BITS_IN_FLOAT)
+                        .reinterpretAsFloats().mul(HALF_TO_FLOAT_BIAS).intoArray(dst, high + i);
+            }
+            for (int i = vectorLen; i < len; i++) {
+                dst[low + i] = poolBitsToFloat((short) src[from + i]);
+                dst[high + i] = poolBitsToFloat((short) (src[from + i] >>> 16));
+            }
+        }
+    }
+
+    /** Two halves of {@link #toPoolBits} in one int, as {@link #decodePairs} reads them. */
+    static int pair(short low, short high) {
+        return (low & 0xFFFF) | (high << 16);
+    }
+
+    /** The scalar form of {@link #decodePairs}, the same operations (so the same bits). */
     static float poolBitsToFloat(short bits) {
-        return Float.intBitsToFloat((bits << 13) & 0x8FFFE000) * HALF_TO_FLOAT_BIAS;
+        return Float.intBitsToFloat(((bits << 16) >> 3) & HALF_BITS_IN_FLOAT) * HALF_TO_FLOAT_BIAS;
     }
 
     /**

@@ -19,22 +19,18 @@ import java.util.Arrays;
  * the shared path below change the arrangement freely.
  *
  * <p>A chunk is decoded once from the half-precision pool into float tiles, and every query that
- * reads it goes through {@link AttentionTiles}' two small matrix products together: the query
- * heads that share a kv head (grouped-query attention) always, and on the shared path many
- * members' queries.
- *
- * <p>The shared path: tokens of the step whose sequences hold the same leading KV blocks (a
- * group's prefix, or several prompt tokens of one sequence) form a group. For each chunk of the
- * common prefix, the group's queries are stacked and go over that chunk's tiles at once: the
- * prefix is read and decoded once per group instead of once per member, one matrix product
- * instead of one matrix-vector product per member. Each member then finishes alone over its own
- * positions, merged by the same rule.
+ * reads the same blocks for it goes over those tiles together, through {@link AttentionTiles}' two
+ * small matrix products: the query heads that share a kv head (grouped-query attention), and the
+ * tokens of the step whose sequences hold the same blocks there: a group's members over their
+ * common prefix, the prompt tokens of one sequence over its earlier positions. The prefix is read
+ * and decoded once per group instead of once per member, one matrix product instead of one
+ * matrix-vector product per member. Each query keeps its own range of the chunk (causal end,
+ * window start); its weights outside that range are exact zeros.
  *
  * <p>A sliding layer (window W) lets the query at position p see only positions [p - W + 1, p]:
  * each chunk is clipped to the query's own window and chunks wholly before it are skipped. The
- * chunk boundaries stay absolute and the clipping depends on the query's position alone, so the
- * shared path still gives each member bit-identical output; a shared chunk that falls outside one
- * member's window is simply skipped for that member.
+ * chunk boundaries stay absolute and the clipping depends on the query's position alone, so
+ * stacking still gives each member bit-identical output.
  *
  * <p>Queries and weights are rounded to f16 before their products, as llama.cpp's default path
  * does with its f16 KV cache (closer logits to llama.cpp on SmolLM2).
@@ -55,7 +51,7 @@ final class PagedAttention {
     private int window;
     /**
      * The layer whose shared chunks {@link #takeSharedQueryChunks} counts: the first global one, as
-     * a sliding layer skips shared chunks that fall before its members' windows.
+     * a sliding layer skips chunks that fall before its members' windows.
      */
     private final int countedLayer;
     private float[] maxes = new float[0];
@@ -63,7 +59,8 @@ final class PagedAttention {
     private long[] sortKeys = new long[0];
     private int[] order = new int[0];
     private int[] itemFrom = new int[0], itemTo = new int[0], itemKvHead = new int[0];
-    private int[] itemSharedChunks = new int[0];
+    /** Per item: query-chunk visits it served from tiles that several members read. */
+    private long[] itemSharedQueries = new long[0];
     private ChunkScratch[] scratch = new ChunkScratch[0];
     private long sharedQueryChunks;
 
@@ -98,15 +95,14 @@ final class PagedAttention {
             }
         });
         if (layer == countedLayer) {
-            for (int item = 0; item < items; item++) {
-                sharedQueryChunks += (long) itemSharedChunks[item] * (itemTo[item] - itemFrom[item]) * groupSize;
-            }
+            for (int item = 0; item < items; item++) sharedQueryChunks += itemSharedQueries[item];
         }
     }
 
     /**
-     * Sorts the step's tokens by their first KV block, so tokens that share a prefix are
-     * adjacent, and cuts each group into items of (kv head, up to SLICE members).
+     * Sorts the step's tokens by their first KV block, so tokens that share a prefix (a group's
+     * members, or several prompt tokens of one sequence) are adjacent, and cuts each such group
+     * into items of (kv head, up to SLICE members).
      */
     private int planItems(StepBatch batch) {
         int n = batch.size();
@@ -114,28 +110,16 @@ final class PagedAttention {
         Arrays.sort(sortKeys, 0, n);
         for (int i = 0; i < n; i++) order[i] = (int) sortKeys[i];
         int items = 0;
-        int blockSize = batch.size() == 0 ? 1 : batch.table(order[0]).blockSize();
         for (int start = 0; start < n; ) {
-            BlockTable first = batch.table(order[start]);
+            int firstBlock = batch.table(order[start]).block(0);
             int end = start + 1;
-            while (end < n && batch.table(order[end]).block(0) == first.block(0)) end++;
-            int shared = 0;
-            if (end - start > 1) {
-                int positions = Integer.MAX_VALUE;
-                for (int i = start; i < end; i++) {
-                    BlockTable table = batch.table(order[i]);
-                    positions = Math.min(positions, table.commonBlocks(first) * blockSize);
-                    positions = Math.min(positions, batch.position(order[i]) + 1);
-                }
-                shared = positions / CHUNK;
-            }
+            while (end < n && batch.table(order[end]).block(0) == firstBlock) end++;
             for (int kvHead = 0; kvHead < c.kvHeads(); kvHead++) {
                 for (int from = start; from < end; from += SLICE) {
                     growItems(items + 1);
                     itemFrom[items] = from;
                     itemTo[items] = Math.min(end, from + SLICE);
                     itemKvHead[items] = kvHead;
-                    itemSharedChunks[items] = shared;
                     items++;
                 }
             }
@@ -144,6 +128,11 @@ final class PagedAttention {
         return items;
     }
 
+    /**
+     * One item, chunk by chunk: the members that read the same blocks for a chunk (all of them
+     * over a group's common prefix, several tokens of one sequence over its own positions) go
+     * over that chunk's tiles together, each query over its own range of the chunk.
+     */
     private void runItem(int item, int worker, StepBatch batch, CpuKvStorage kv, int layer, float[] q, float[] out) {
         int headDim = c.headDim();
         int qDim = c.qDim();
@@ -152,6 +141,7 @@ final class PagedAttention {
         int from = itemFrom[item], to = itemTo[item];
         ChunkScratch s = scratch[worker];
         s.headOff = kvHead * headDim;
+        int firstChunk = Integer.MAX_VALUE, lastChunk = -1;
         for (int i = from; i < to; i++) {
             int t = order[i];
             for (int h = firstHead; h < firstHead + groupSize; h++) {
@@ -161,47 +151,61 @@ final class PagedAttention {
                 maxes[t * c.heads() + h] = Float.NEGATIVE_INFINITY;
                 sums[t * c.heads() + h] = 0f;
             }
+            firstChunk = Math.min(firstChunk, windowStart(batch.position(t)) / CHUNK);
+            lastChunk = Math.max(lastChunk, batch.position(t) / CHUNK);
+            s.servedChunk[i - from] = -1;
         }
-        int shared = itemSharedChunks[item];
-        // The common prefix: chunk by chunk, every member's queries over the chunk's tiles at once.
-        for (int chunk = 0; chunk < shared; chunk++) {
-            int chunkStart = chunk * CHUNK, chunkEnd = chunkStart + CHUNK;
-            int n = 0, lo = chunkEnd;
-            BlockTable table = null;
+        long sharedQueries = 0;
+        for (int chunk = firstChunk; chunk <= lastChunk; chunk++) {
+            int chunkStart = chunk * CHUNK;
             for (int i = from; i < to; i++) {
-                int t = order[i];
-                int start = Math.max(chunkStart, windowStart(batch.position(t)));
-                if (start >= chunkEnd) continue; // wholly before this member's window
-                table = batch.table(t);
-                lo = Math.min(lo, start);
-                n = addQueries(s, n, t, firstHead, start - chunkStart);
+                int leader = order[i];
+                int leaderEnd = chunkEnd(batch, leader, chunk);
+                if (s.servedChunk[i - from] == chunk || chunkStart(batch, leader, chunk) >= leaderEnd) continue;
+                BlockTable table = batch.table(leader);
+                int n = 0, members = 0, lo = Integer.MAX_VALUE, hi = 0;
+                for (int j = i; j < to; j++) {
+                    int t = order[j];
+                    int start = chunkStart(batch, t, chunk), end = chunkEnd(batch, t, chunk);
+                    if (s.servedChunk[j - from] == chunk || start >= end) continue;
+                    BlockTable own = batch.table(t);
+                    if (own != table && own.commonBlocks(table) * own.blockSize() < Math.max(end, leaderEnd)) continue;
+                    s.servedChunk[j - from] = chunk;
+                    n = addQueries(s, n, t, firstHead, start - chunkStart, end - chunkStart);
+                    lo = Math.min(lo, start);
+                    hi = Math.max(hi, end);
+                    members++;
+                }
+                attendChunk(s, n, kv, layer, table, lo, hi, chunkStart, q, out);
+                if (members > 1) sharedQueries += n;
             }
-            if (n > 0) attendChunk(s, n, kv, layer, table, lo, chunkEnd, chunkStart, q, out);
         }
-        // Each member's own positions, then the division by the sum of weights.
+        itemSharedQueries[item] = sharedQueries;
         for (int i = from; i < to; i++) {
             int t = order[i];
-            BlockTable table = batch.table(t);
-            int length = batch.position(t) + 1;
-            int windowStart = windowStart(batch.position(t));
-            for (int start = Math.max(shared * CHUNK, windowStart / CHUNK * CHUNK); start < length; start += CHUNK) {
-                int first = Math.max(start, windowStart), end = Math.min(start + CHUNK, length);
-                if (first >= end) continue;
-                int n = addQueries(s, 0, t, firstHead, first - start);
-                attendChunk(s, n, kv, layer, table, first, end, start, q, out);
-            }
             for (int h = firstHead; h < firstHead + groupSize; h++) {
                 VectorOps.scale(out, t * qDim + h * headDim, headDim, 1f / sums[t * c.heads() + h]);
             }
         }
     }
 
-    /** Appends token t's queries of the kv head's query heads, each seeing the chunk from {@code start}. */
-    private int addQueries(ChunkScratch s, int n, int t, int firstHead, int start) {
+    /** The first position of the chunk that token t's query sees in this layer (its window's start or the chunk's). */
+    private int chunkStart(StepBatch batch, int t, int chunk) {
+        return Math.max(chunk * CHUNK, windowStart(batch.position(t)));
+    }
+
+    /** One past the last position of the chunk that token t's query sees (causal: its own position). */
+    private static int chunkEnd(StepBatch batch, int t, int chunk) {
+        return Math.min((chunk + 1) * CHUNK, batch.position(t) + 1);
+    }
+
+    /** Appends token t's queries of the kv head's query heads, each seeing [start, end) of the chunk. */
+    private int addQueries(ChunkScratch s, int n, int t, int firstHead, int start, int end) {
         for (int h = firstHead; h < firstHead + groupSize; h++, n++) {
             s.queryOffsets[n] = t * c.qDim() + h * c.headDim();
             s.states[n] = t * c.heads() + h;
             s.starts[n] = start;
+            s.ends[n] = end;
         }
         return n;
     }
@@ -213,20 +217,22 @@ final class PagedAttention {
 
     /**
      * Attention of the scratch's n queries over positions [lo, hi) of one chunk (which starts at
-     * chunkStart) of the table's sequence, merged into their running results. Query i sees the
-     * chunk from its own start (relative to the chunk); its weights before that are exact zeros,
-     * which leave its sums as they would be without those positions.
+     * chunkStart) of the table's sequence, merged into their running results. Query i sees its own
+     * range [starts[i], ends[i]) of the chunk; its weights outside it are exact zeros, which leave
+     * its sums bit for bit as they would be without those positions (an accumulator that starts at
+     * +0 stays +0 under +0 * v, and x + (+-0) is x).
      */
     private void attendChunk(ChunkScratch s, int n, CpuKvStorage kv, int layer, BlockTable table, int lo, int hi,
                              int chunkStart, float[] q, float[] out) {
         int headDim = c.headDim();
-        kv.keyTile(layer, table, lo, hi, s.headOff, headDim, s.keyTile, chunkStart, CHUNK);
-        kv.valueTile(layer, table, lo, hi, s.headOff, headDim, s.valueTile, chunkStart);
+        kv.keyTile(layer, table, lo, hi, s.headOff, s.keyTile, chunkStart, CHUNK);
+        kv.valueTile(layer, table, lo, hi, s.headOff, s.valueTile, chunkStart);
         int tileLo = lo - chunkStart, tileHi = hi - chunkStart;
         AttentionTiles.scores(q, s.queryOffsets, n, s.keyTile, headDim, tileLo, tileHi, scale, s.weights);
         for (int i = 0; i < n; i++) {
-            int row = i * CHUNK, first = row + s.starts[i], end = row + tileHi;
+            int row = i * CHUNK, first = row + s.starts[i], end = row + s.ends[i];
             Arrays.fill(s.weights, row + tileLo, first, 0f);
+            Arrays.fill(s.weights, end, row + tileHi, 0f);
             if (softcap > 0) VectorOps.softcap(s.weights, first, end - first, softcap);
             s.chunkMax[i] = VectorOps.max(s.weights, first, end - first);
             s.chunkSum[i] = expShifted(s.weights, first, end - first, s.chunkMax[i]);
@@ -271,7 +277,9 @@ final class PagedAttention {
     /** One worker's tiles and per-query bookkeeping for the chunk it is computing. */
     private static final class ChunkScratch {
         final float[] keyTile, valueTile, weights, chunkOut, chunkMax, chunkSum;
-        final int[] queryOffsets, states, starts;
+        final int[] queryOffsets, states, starts, ends;
+        /** servedChunk[i]: the last chunk the item's i-th member has been computed over. */
+        final int[] servedChunk = new int[SLICE];
         int headOff;
 
         ChunkScratch(int headDim, int queries) {
@@ -284,6 +292,7 @@ final class PagedAttention {
             queryOffsets = new int[queries];
             states = new int[queries];
             starts = new int[queries];
+            ends = new int[queries];
         }
     }
 
@@ -310,6 +319,6 @@ final class PagedAttention {
         itemFrom = Arrays.copyOf(itemFrom, size);
         itemTo = Arrays.copyOf(itemTo, size);
         itemKvHead = Arrays.copyOf(itemKvHead, size);
-        itemSharedChunks = Arrays.copyOf(itemSharedChunks, size);
+        itemSharedQueries = Arrays.copyOf(itemSharedQueries, size);
     }
 }

@@ -113,9 +113,13 @@ class Float16Test {
         assertEquals(7f, part[4]);
     }
 
+    private static void assertSameBits(float want, float got, short bits) {
+        assertEquals(Float.floatToRawIntBits(want), Float.floatToRawIntBits(got), "bits 0x" + Integer.toHexString(bits & 0xFFFF));
+    }
+
     /**
-     * The KV pool's halves: every finite normal half and both zeros decode (vector and scalar
-     * path, at every offset of an odd-length run) to the value the exhaustive reference above
+     * The KV pool's halves: every finite normal half and both zeros decode, two to an int (vector
+     * and scalar path, at every offset of an odd-length run), to the value the exhaustive reference above
      * gives; subnormal halves are stored as signed zeros and overflow as the largest half.
      */
     @Test
@@ -126,14 +130,17 @@ class Float16Test {
             int e = (bits >>> 10) & 0x1F;
             if (e != 0x1F && (e != 0 || (bits & 0x3FF) == 0)) all[n++] = (short) bits;
         }
+        int[] pairs = new int[n];
+        for (int i = 0; i < n; i++) pairs[i] = Float16.pair(all[i], all[n - 1 - i]);
         for (int offset = 0; offset < 3; offset++) {
-            float[] decoded = new float[n];
-            Float16.toFloats(all, offset, decoded, 0, n - offset);
-            for (int i = 0; i < n - offset; i++) {
-                float want = Float16.toFloat(all[offset + i]);
-                assertEquals(Float.floatToRawIntBits(want), Float.floatToRawIntBits(decoded[i]),
-                        "bits 0x" + Integer.toHexString(all[offset + i] & 0xFFFF));
-                assertEquals(Float.floatToRawIntBits(want), Float.floatToRawIntBits(Float16.poolBitsToFloat(all[offset + i])));
+            int len = n - offset;
+            float[] decoded = new float[2 * len];
+            Float16.decodePairs(pairs, offset, len, decoded, 0, len);
+            for (int i = 0; i < len; i++) {
+                short low = all[offset + i], high = all[n - 1 - offset - i];
+                assertSameBits(Float16.toFloat(low), decoded[i], low);
+                assertSameBits(Float16.toFloat(high), decoded[len + i], high);
+                assertSameBits(Float16.toFloat(low), Float16.poolBitsToFloat(low), low);
             }
         }
         assertEquals((short) 0x0000, Float16.toPoolBits(0x1p-20f));

@@ -36,7 +36,7 @@ class PagedAttentionTest {
 
     /** A pool filled with random f16-representable keys and values at every slot. */
     private static CpuKvStorage pool(ModelConfig c, int blocks, int blockSize, Random rnd) {
-        CpuKvStorage kv = new CpuKvStorage(1, KV_HEADS * c.headDim(), blocks, blockSize);
+        CpuKvStorage kv = new CpuKvStorage(1, KV_HEADS, c.headDim(), blocks, blockSize);
         float[] k = new float[kv.kvDim], v = new float[kv.kvDim];
         for (int slot = 0; slot < blocks * blockSize; slot++) {
             for (int i = 0; i < kv.kvDim; i++) {
