@@ -94,7 +94,7 @@ public final class Sampler {
         }
     }
 
-    private static boolean isUsable(float v) {
+    static boolean isUsable(float v) {
         return !Float.isNaN(v) && !Float.isInfinite(v);
     }
 
@@ -102,13 +102,13 @@ public final class Sampler {
      * A long whose ascending order is descending logit, then ascending id: the sortable bits of the float
      * (negated) in the high half, the id in the low half. Lets candidates be ranked with primitive sorts.
      */
-    private static long key(float value, int id) {
+    static long key(float value, int id) {
         int bits = Float.floatToRawIntBits(value);
         bits ^= (bits >> 31) & 0x7fffffff; // now ordered like the float, as a signed int
         return ((long) ~bits << 32) | id;
     }
 
-    private static int idOf(long key) {
+    static int idOf(long key) {
         return (int) key;
     }
 
