@@ -58,14 +58,15 @@ public final class TokenLogprobs {
         for (float v : logits) {
             if (Sampler.isUsable(v)) sum += Math.exp((double) v - max);
         }
-        double logZ = max + Math.log(sum);
+        // logprob = (logit - max) - log(sum): subtracting max first keeps huge logits exact (max + log(sum) would round log(sum) away)
+        double logSum = Math.log(sum);
         Arrays.sort(heap, 0, size);
         List<TokenLogprob> top = new ArrayList<>(size);
         for (int i = 0; i < size; i++) {
             int id = Sampler.idOf(heap[i]);
-            top.add(entry(id, logits[id] - logZ, text, List.of()));
+            top.add(entry(id, ((double) logits[id] - max) - logSum, text, List.of()));
         }
-        return entry(sampled, logits[sampled] - logZ, text, top);
+        return entry(sampled, ((double) logits[sampled] - max) - logSum, text, top);
     }
 
     private static TokenLogprob entry(int id, double logprob, IntFunction<String> text, List<TokenLogprob> top) {
