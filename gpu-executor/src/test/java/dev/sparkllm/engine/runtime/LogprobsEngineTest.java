@@ -1,5 +1,9 @@
 package dev.sparkllm.engine.runtime;
 
+import dev.sparkllm.engine.backend.ForwardTimes;
+import dev.sparkllm.engine.backend.ModelRunner;
+import dev.sparkllm.engine.backend.StepBatch;
+import dev.sparkllm.engine.cpu.CpuModelRunner;
 import dev.sparkllm.engine.model.LoadedModel;
 import dev.sparkllm.engine.sampling.SamplingParams;
 import dev.sparkllm.engine.sampling.TokenLogprob;
@@ -72,6 +76,88 @@ class LogprobsEngineTest {
             }
         }
         assertFalse(on.get(2).logprobs().stream().allMatch(lp -> lp.logprob() == 0f));
+    }
+
+    /**
+     * A runner that chooses tokens itself, like the CUDA one: the CPU forward, then its own pick
+     * (argmax, or inverse CDF of softmax(logit / T) at the row's draw). It counts the steps whose
+     * logits were asked for.
+     */
+    private static final class DeviceSamplingRunner implements ModelRunner {
+        final CpuModelRunner cpu = new CpuModelRunner(MODEL.config(), MODEL.weights(), 1024);
+        int stepsWithHostLogits;
+        float[] logits = new float[0];
+
+        @Override public boolean samplesOnDevice() { return true; }
+        @Override public void allocateKv(int blocks, int blockSize) { cpu.allocateKv(blocks, blockSize); }
+        @Override public long kvBytesPerBlock(int blockSize) { return cpu.kvBytesPerBlock(blockSize); }
+        @Override public void forward(StepBatch batch, float[] out) { cpu.forward(batch, out); }
+        @Override public int vocabSize() { return cpu.vocabSize(); }
+        @Override public int contextLength() { return cpu.contextLength(); }
+        @Override public ForwardTimes takeForwardTimes() { return cpu.takeForwardTimes(); }
+
+        @Override
+        public void forwardAndSample(StepBatch batch, SamplingParams[] params, float[] draws, int[] tokens) {
+            forwardAndSample(batch, params, draws, tokens, null);
+        }
+
+        @Override
+        public void forwardAndSample(StepBatch batch, SamplingParams[] params, float[] draws, int[] tokens, float[] hostLogits) {
+            int vocab = vocabSize();
+            if (logits.length < params.length * vocab) logits = new float[params.length * vocab];
+            cpu.forward(batch, logits);
+            if (hostLogits != null) {
+                stepsWithHostLogits++;
+                System.arraycopy(logits, 0, hostLogits, 0, params.length * vocab);
+            }
+            for (int row = 0; row < params.length; row++) tokens[row] = pick(row * vocab, vocab, params[row].temperature(), draws[row]);
+        }
+
+        private int pick(int from, int vocab, float temperature, float draw) {
+            int best = 0;
+            for (int i = 1; i < vocab; i++) if (logits[from + i] > logits[from + best]) best = i;
+            if (temperature == 0f) return best;
+            double sum = 0;
+            for (int i = 0; i < vocab; i++) sum += Math.exp((logits[from + i] - logits[from + best]) / temperature);
+            double target = draw * sum, cumulative = 0;
+            for (int i = 0; i < vocab; i++) {
+                cumulative += Math.exp((logits[from + i] - logits[from + best]) / temperature);
+                if (cumulative > target) return i;
+            }
+            return best;
+        }
+    }
+
+    private static List<GenerationResult> runOnDevice(DeviceSamplingRunner runner, List<SamplingParams> params) {
+        List<GenerationRequest> requests = new ArrayList<>();
+        for (int i = 0; i < params.size(); i++) requests.add(GenerationRequest.ofPrompt("r" + i, PROMPTS.get(i), params.get(i)));
+        try (InferenceEngine engine = new InferenceEngine(MODEL, runner, new EngineOptions(4, 512, 1024))) {
+            return engine.generate(requests);
+        }
+    }
+
+    /** A runner that samples on its device keeps choosing every token; only the logits of asking steps come back too. */
+    @Test
+    void aDeviceSamplingRunnerCopiesLogitsOnlyForStepsThatAsk() {
+        SamplingParams greedy = new SamplingParams(8, 0f, 0, 1f, 0f, null, List.of(), false);
+        SamplingParams seeded = new SamplingParams(8, 0.8f, 0, 1f, 0f, 99L, List.of(), false);
+        DeviceSamplingRunner offRunner = new DeviceSamplingRunner();
+        List<GenerationResult> off = runOnDevice(offRunner, List.of(greedy, seeded, greedy));
+        assertEquals(0, offRunner.stepsWithHostLogits, "nobody asked: no logits left the device");
+        DeviceSamplingRunner onRunner = new DeviceSamplingRunner();
+        List<GenerationResult> on = runOnDevice(onRunner, List.of(greedy.withLogprobs(2), seeded.withLogprobs(0), greedy));
+        assertTrue(onRunner.stepsWithHostLogits > 0);
+        for (int i = 0; i < 3; i++) assertArrayEquals(off.get(i).tokenIds(), on.get(i).tokenIds(), "row " + i);
+        for (int i = 0; i < 2; i++) {
+            GenerationResult r = on.get(i);
+            assertEquals(r.tokenIds().length, r.logprobs().size());
+            for (int t = 0; t < r.tokenIds().length; t++) {
+                assertEquals(r.tokenIds()[t], r.logprobs().get(t).id());
+                assertTrue(r.logprobs().get(t).logprob() <= 0f);
+            }
+        }
+        for (TokenLogprob lp : on.get(0).logprobs()) assertEquals(lp.id(), lp.top().get(0).id());
+        assertTrue(on.get(2).logprobs().isEmpty(), "a row that did not ask, in the same steps");
     }
 
     @Test
