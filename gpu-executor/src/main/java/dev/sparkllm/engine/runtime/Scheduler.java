@@ -50,7 +50,7 @@ final class Scheduler {
     private final BlockAllocator allocator;
     private final StepBatch batch;
     private final float[] logits;
-    private float[] rowLogits;
+    private final float[] rowLogits;
     /** One sampler for every sequence: its scratch is vocabulary-sized, too big to keep per waiting request. */
     private final Sampler sampler;
     private final TokenLogprobs logprobMath = new TokenLogprobs();
@@ -209,10 +209,7 @@ final class Scheduler {
         int vocab = runner.vocabSize();
         for (int row = 0; row < rows; row++) {
             Sequence s = logitRows.get(row);
-            if (s.wantsLogprobs()) {
-                System.arraycopy(hostLogits, row * vocab, rowLogits(), 0, vocab);
-                s.recordLogprobs(rowLogits, tokens[row], tokenizer, logprobMath);
-            }
+            if (s.wantsLogprobs()) s.recordLogprobs(hostLogits, row * vocab, vocab, tokens[row], tokenizer, logprobMath);
             s.acceptToken(tokens[row], tokenizer);
         }
         samplingNanos += System.nanoTime() - acceptStart;
@@ -222,11 +219,6 @@ final class Scheduler {
         int needed = Math.multiplyExact(rows, runner.vocabSize());
         if (deviceLogits.length < needed) deviceLogits = new float[needed];
         return deviceLogits;
-    }
-
-    private float[] rowLogits() {
-        if (rowLogits.length != runner.vocabSize()) rowLogits = new float[runner.vocabSize()];
-        return rowLogits;
     }
 
     /** Every running sequence past its prefill feeds its last token; a missing block preempts. */

@@ -113,17 +113,18 @@ final class Sequence {
      */
     void accept(float[] logits, Tokenizer tokenizer, Sampler sampler, TokenLogprobs logprobMath) {
         int token = sampler.sample(logits, request.params(), random);
-        if (logprobs != null) recordLogprobs(logits, token, tokenizer, logprobMath);
+        if (logprobs != null) recordLogprobs(logits, 0, logits.length, token, tokenizer, logprobMath);
         acceptToken(token, tokenizer);
     }
 
     /** Whether this sequence wants the host logits of its tokens even when the runner samples on its device. */
     boolean wantsLogprobs() { return logprobs != null; }
 
-    /** Records the log-probabilities of a token the device chose, from the same row's logits. */
-    void recordLogprobs(float[] logits, int token, Tokenizer tokenizer, TokenLogprobs logprobMath) {
+    /** Records the log-probabilities of {@code token} from its row of a batch's logits, {@code logits[from, from + vocab)}. */
+    void recordLogprobs(float[] logits, int from, int vocab, int token, Tokenizer tokenizer, TokenLogprobs logprobMath) {
         if (token < 0) return; // acceptToken fails the request
-        logprobs.add(logprobMath.compute(logits, token, request.params().logprobs(), id -> tokenText(tokenizer, id)));
+        logprobs.add(logprobMath.compute(logits, from, vocab, token, request.params().logprobs(),
+                id -> tokenText(tokenizer, id)));
     }
 
     /**

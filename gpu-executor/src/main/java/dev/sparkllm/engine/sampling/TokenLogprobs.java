@@ -32,14 +32,19 @@ public final class TokenLogprobs {
      * @throws IllegalArgumentException if topN is outside 0..{@value SamplingParams#MAX_LOGPROBS} or no logit is finite
      */
     public TokenLogprob compute(float[] logits, int sampled, int topN, IntFunction<String> text) {
+        return compute(logits, 0, logits.length, sampled, topN, text);
+    }
+
+    /** {@link #compute(float[], int, int, IntFunction)} on the row {@code logits[from, from + vocab)} of a batch's logits. */
+    public TokenLogprob compute(float[] logits, int from, int vocab, int sampled, int topN, IntFunction<String> text) {
         if (topN < 0 || topN > heap.length) {
             throw new IllegalArgumentException("logprobs must be in 0.." + heap.length + ", got " + topN);
         }
         float max = Float.NEGATIVE_INFINITY;
         int finite = 0;
         int size = 0;
-        for (int i = 0; i < logits.length; i++) {
-            float v = logits[i];
+        for (int i = 0; i < vocab; i++) {
+            float v = logits[from + i];
             if (!Sampler.isUsable(v)) continue;
             finite++;
             if (v > max) max = v;
@@ -55,7 +60,8 @@ public final class TokenLogprobs {
         }
         if (finite == 0) throw new IllegalArgumentException("no finite logit to take log-probabilities of");
         double sum = 0;
-        for (float v : logits) {
+        for (int i = from; i < from + vocab; i++) {
+            float v = logits[i];
             if (Sampler.isUsable(v)) sum += Math.exp((double) v - max);
         }
         // logprob = (logit - max) - log(sum): subtracting max first keeps huge logits exact (max + log(sum) would round log(sum) away)
@@ -64,9 +70,9 @@ public final class TokenLogprobs {
         List<TokenLogprob> top = new ArrayList<>(size);
         for (int i = 0; i < size; i++) {
             int id = Sampler.idOf(heap[i]);
-            top.add(entry(id, ((double) logits[id] - max) - logSum, text, List.of()));
+            top.add(entry(id, ((double) logits[from + id] - max) - logSum, text, List.of()));
         }
-        return entry(sampled, ((double) logits[sampled] - max) - logSum, text, top);
+        return entry(sampled, ((double) logits[from + sampled] - max) - logSum, text, top);
     }
 
     private static TokenLogprob entry(int id, double logprob, IntFunction<String> text, List<TokenLogprob> top) {

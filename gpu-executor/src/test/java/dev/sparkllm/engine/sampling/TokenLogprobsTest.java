@@ -67,6 +67,16 @@ class TokenLogprobsTest {
     }
 
     @Test
+    void aRowOfABatchGivesWhatTheRowAloneGives() {
+        Random random = new Random(7);
+        int vocab = 500;
+        float[] batch = new float[3 * vocab];
+        for (int i = 0; i < batch.length; i++) batch[i] = (float) random.nextGaussian() * 4;
+        float[] row = java.util.Arrays.copyOfRange(batch, vocab, 2 * vocab);
+        assertEquals(math.compute(row, 17, 5, null), math.compute(batch, vocab, vocab, 17, 5, null));
+    }
+
+    @Test
     void nonFiniteLogitsAreNeverAlternativesAndAddNoMass() {
         float[] logits = {Float.NaN, 1f, Float.NEGATIVE_INFINITY, 2f, Float.POSITIVE_INFINITY, 0.5f, Float.NaN};
         TokenLogprob got = math.compute(logits, 1, 20, null);
