@@ -21,11 +21,15 @@ import org.apache.spark.unsafe.types.UTF8String;
 
 /** The struct {@code llm_generate} returns, and one result in that shape. */
 public final class ResultSchema {
-  /** One alternative: {@code struct<token:string, id:int, logprob:float>}. */
+  /**
+   * One alternative: {@code struct<token:string, id:int, logprob:float>}. Everything inside the
+   * array is declared nullable although never null, because Delta refuses NOT NULL nested in an
+   * array, and results are written to Delta tables.
+   */
   private static final StructType ALTERNATIVE = new StructType(new StructField[] {
       DataTypes.createStructField("token", DataTypes.StringType, true),
-      DataTypes.createStructField("id", DataTypes.IntegerType, false),
-      DataTypes.createStructField("logprob", DataTypes.FloatType, false)});
+      DataTypes.createStructField("id", DataTypes.IntegerType, true),
+      DataTypes.createStructField("logprob", DataTypes.FloatType, true)});
 
   /**
    * {@code array<struct<token, id, logprob, top: array<struct<token, id, logprob>>>>}: one entry per
@@ -33,7 +37,7 @@ public final class ResultSchema {
    * ArrowLogprobs).
    */
   public static final ArrayType LOGPROBS = DataTypes.createArrayType(
-      ALTERNATIVE.add(DataTypes.createStructField("top", DataTypes.createArrayType(ALTERNATIVE, false), false)), false);
+      ALTERNATIVE.add(DataTypes.createStructField("top", DataTypes.createArrayType(ALTERNATIVE, true), true)), true);
 
   public static final StructType TYPE = new StructType(new StructField[] {
       DataTypes.createStructField("text", DataTypes.StringType, true),
