@@ -101,6 +101,7 @@ public final class Sampler {
     /**
      * A long whose ascending order is descending logit, then ascending id: the sortable bits of the float
      * (negated) in the high half, the id in the low half. Lets candidates be ranked with primitive sorts.
+     * {@link TokenLogprobs} ranks with it too, so its alternatives are in the order greedy sampling picks.
      */
     static long key(float value, int id) {
         int bits = Float.floatToRawIntBits(value);
