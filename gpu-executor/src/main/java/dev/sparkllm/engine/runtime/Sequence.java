@@ -129,7 +129,7 @@ final class Sequence {
 
     /**
      * A token's text decoded alone, from the same {@link Tokenizer#tokenBytes} the generated text is
-     * built from, so the entries' texts add up to the text. A token that holds part of a multi-byte
+     * built from, so the entries' texts add up to the text (less EOS and a stop string). A token that holds part of a multi-byte
      * UTF-8 character (byte fallback tokens, split emoji) is not valid UTF-8 by itself and comes out
      * with U+FFFD replacement characters, as in OpenAI's and vLLM's output; the generated text is
      * still decoded across tokens and is exact.
