@@ -2,6 +2,7 @@ package dev.sparkllm.spark;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sparkllm.engine.runtime.GenerationRequest;
@@ -17,6 +18,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.execution.SparkPlan;
 import org.apache.spark.sql.execution.metric.SQLMetric;
+import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -96,6 +98,43 @@ class LlmOperatorTest {
         + "'parse_special', false)) AS text").collectAsList().get(0);
     assertEquals(4, out.getStruct(0).<Integer>getAs("prompt_tokens"));
     assertEquals(10, out.getStruct(1).<Integer>getAs("prompt_tokens"));
+  }
+
+  /**
+   * logprobs through SQL: one entry per generated token, the sampled token's logprob <= 0, the
+   * alternatives best first, and at temperature 0 the sampled token is the best one; a call that
+   * does not ask gets null, and a bad value fails analysis with the option's name.
+   */
+  @Test
+  void logprobsOptionFillsTheResultsLogprobsField() {
+    Row out = spark.sql("SELECT "
+        + "llm_generate('Name a primary colour.', named_struct('max_tokens', 5, 'temperature', 0.0, 'logprobs', 3)) AS a, "
+        + "llm_generate('Name a primary colour.', named_struct('max_tokens', 5)) AS b").collectAsList().get(0);
+    Row asked = out.getStruct(0);
+    assertNull(asked.getAs("error"));
+    List<Row> entries = asked.getList(asked.fieldIndex("logprobs"));
+    assertEquals(asked.<Integer>getAs("completion_tokens"), entries.size());
+    for (Row e : entries) {
+      float logprob = e.getAs("logprob");
+      assertTrue(logprob <= 0f, "logprob " + logprob);
+      assertTrue(e.getAs("token") instanceof String);
+      List<Row> top = e.getList(e.fieldIndex("top"));
+      assertEquals(3, top.size());
+      assertEquals(e.<Integer>getAs("id"), top.get(0).<Integer>getAs("id"), "greedy picks top[0]");
+      assertEquals(logprob, top.get(0).<Float>getAs("logprob"));
+      for (int k = 1; k < top.size(); k++) {
+        assertTrue(top.get(k).<Float>getAs("logprob") <= top.get(k - 1).<Float>getAs("logprob"), "descending");
+      }
+    }
+    assertNull(out.getStruct(1).getAs("logprobs"), "not asked");
+    StructType result = (StructType) out.schema().apply("a").dataType();
+    assertEquals("array<struct<token:string,id:int,logprob:float,top:array<struct<token:string,id:int,logprob:float>>>>",
+        result.apply("logprobs").dataType().simpleString());
+    for (String bad : List.of("21", "-2", "1.5", "'three'")) {
+      Exception e = assertThrows(Exception.class, () -> spark.sql(
+          "SELECT llm_generate('hi', named_struct('logprobs', " + bad + "))").collectAsList());
+      assertTrue(e.getMessage().contains("logprobs"), bad + ": " + e.getMessage());
+    }
   }
 
   @Test

@@ -58,7 +58,13 @@ public final class ArrowRequestReader {
                 (int) integerOr(root, RequestSchema.TOP_K, row, d.topK()),
                 floatOr(root, RequestSchema.TOP_P, row, d.topP()),
                 floatOr(root, RequestSchema.MIN_P, row, d.minP()),
-                seed, stop, d.ignoreEos());
+                seed, stop, d.ignoreEos(),
+                saturatedInt(integerOr(root, RequestSchema.LOGPROBS, row, d.logprobs())));
+    }
+
+    /** An int column value, out-of-range longs kept out of range so that validation names them. */
+    private static int saturatedInt(long v) {
+        return (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, v));
     }
 
     private static FieldVector require(VectorSchemaRoot root, String name) {

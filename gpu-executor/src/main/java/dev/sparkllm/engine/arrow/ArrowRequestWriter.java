@@ -35,6 +35,7 @@ public final class ArrowRequestWriter {
             Float4Vector minP = (Float4Vector) root.getVector(RequestSchema.MIN_P);
             BigIntVector seed = (BigIntVector) root.getVector(RequestSchema.SEED);
             ListVector stop = (ListVector) root.getVector(RequestSchema.STOP);
+            IntVector logprobs = (IntVector) root.getVector(RequestSchema.LOGPROBS);
             UnionListWriter tokenWriter = tokens.getWriter();
             UnionListWriter stopWriter = stop.getWriter();
             for (int row = 0; row < requests.size(); row++) {
@@ -55,6 +56,8 @@ public final class ArrowRequestWriter {
                 minP.setSafe(row, p.minP());
                 if (p.seed() == null) seed.setNull(row);
                 else seed.setSafe(row, p.seed());
+                if (p.wantsLogprobs()) logprobs.setSafe(row, p.logprobs());
+                else logprobs.setNull(row);
                 stopWriter.setPosition(row);
                 stopWriter.startList();
                 for (String s : p.stop()) {

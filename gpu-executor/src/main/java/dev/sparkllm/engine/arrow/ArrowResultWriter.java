@@ -28,7 +28,9 @@ public final class ArrowResultWriter {
             IntVector completionTokens = (IntVector) root.getVector(RequestSchema.COMPLETION_TOKENS);
             IntVector cachedTokens = (IntVector) root.getVector(RequestSchema.CACHED_TOKENS);
             VarCharVector error = (VarCharVector) root.getVector(RequestSchema.ERROR);
+            ListVector logprobs = (ListVector) root.getVector(RequestSchema.LOGPROBS);
             UnionListWriter tokenWriter = tokens.getWriter();
+            UnionListWriter logprobWriter = logprobs.getWriter();
             for (int row = 0; row < results.size(); row++) {
                 GenerationResult r = results.get(row);
                 id.setSafe(row, utf8(r.id()));
@@ -42,6 +44,7 @@ public final class ArrowResultWriter {
                 completionTokens.setSafe(row, r.completionTokens());
                 cachedTokens.setSafe(row, r.cachedTokens());
                 setNullable(error, row, r.error());
+                ArrowLogprobs.write(logprobWriter, logprobs, row, r.logprobs());
             }
             root.setRowCount(results.size());
             return root;

@@ -27,6 +27,8 @@ public final class RequestSchema {
     public static final String CHAT = "chat";
     public static final String SYSTEM = "system";
     public static final String PARSE_SPECIAL = "parse_special";
+    /** Request: -1/null off, 0 the sampled token's logprob, 1..20 alternatives too. Result: see {@link ArrowLogprobs}. */
+    public static final String LOGPROBS = "logprobs";
 
     public static final String TEXT = "text";
     public static final String FINISH_REASON = "finish_reason";
@@ -39,7 +41,7 @@ public final class RequestSchema {
 
     /**
      * The result batch schema: id, text, token_ids, finish_reason, prompt_tokens, completion_tokens,
-     * cached_tokens, error.
+     * cached_tokens, error, logprobs (null unless the request asked; see {@link ArrowLogprobs}).
      */
     public static Schema resultSchema() {
         return new Schema(List.of(
@@ -50,7 +52,8 @@ public final class RequestSchema {
                 Field.notNullable(PROMPT_TOKENS, new ArrowType.Int(32, true)),
                 Field.notNullable(COMPLETION_TOKENS, new ArrowType.Int(32, true)),
                 Field.notNullable(CACHED_TOKENS, new ArrowType.Int(32, true)),
-                Field.nullable(ERROR, ArrowType.Utf8.INSTANCE)));
+                Field.nullable(ERROR, ArrowType.Utf8.INSTANCE),
+                ArrowLogprobs.field(LOGPROBS)));
     }
 
     /** A request schema with every column, for callers that build request batches. */
@@ -69,7 +72,8 @@ public final class RequestSchema {
                         List.of(Field.nullable("item", ArrowType.Utf8.INSTANCE))),
                 Field.nullable(CHAT, ArrowType.Bool.INSTANCE),
                 Field.nullable(SYSTEM, ArrowType.Utf8.INSTANCE),
-                Field.nullable(PARSE_SPECIAL, ArrowType.Bool.INSTANCE)));
+                Field.nullable(PARSE_SPECIAL, ArrowType.Bool.INSTANCE),
+                Field.nullable(LOGPROBS, new ArrowType.Int(32, true))));
     }
 
     private static Field intList(String name) {

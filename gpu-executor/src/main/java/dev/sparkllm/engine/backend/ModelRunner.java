@@ -40,6 +40,17 @@ public interface ModelRunner extends AutoCloseable {
         throw new UnsupportedOperationException(getClass().getSimpleName() + " does not sample on its device");
     }
 
+    /**
+     * {@link #forwardAndSample} that also copies the rows' logits, as {@link #forward} writes them,
+     * into {@code hostLogits} when it is not null (a step with rows asking for log-probabilities).
+     */
+    default void forwardAndSample(StepBatch batch, SamplingParams[] params, float[] draws, int[] tokens, float[] hostLogits) {
+        if (hostLogits != null) {
+            throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot return logits with its sampled tokens");
+        }
+        forwardAndSample(batch, params, draws, tokens);
+    }
+
     /** Query-chunk visits of attention served from KV shared with other queries of their step, since the last call. */
     default long takeSharedQueryChunks() { return 0; }
 

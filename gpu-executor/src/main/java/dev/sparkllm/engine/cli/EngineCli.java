@@ -27,14 +27,14 @@ import java.util.Set;
  */
 public final class EngineCli {
     private static final Set<String> GENERATE_OPTIONS = Set.of("model", "input", "output", "max-tokens",
-            "temperature", "top-p", "top-k", "min-p", "seed", "stop", "system", "threads", "batch", "max-context", "kv-mib");
+            "temperature", "top-p", "top-k", "min-p", "seed", "stop", "system", "threads", "batch", "max-context", "kv-mib", "logprobs");
     private static final Set<String> GENERATE_FLAGS = Set.of("chat", "no-chat", "ignore-eos", "no-parse-special");
     private static final String USAGE = """
             usage:
               generate --model PATH --input prompts.jsonl --output out.jsonl [--max-tokens N] [--temperature T]
                        [--top-p P] [--top-k K] [--min-p P] [--seed N] [--stop S]... [--chat|--no-chat]
                        [--system TEXT] [--threads N] [--batch N] [--max-context N] [--kv-mib N] [--ignore-eos]
-                       [--no-parse-special]
+                       [--no-parse-special] [--logprobs N]
               tokenize --model PATH (--text TEXT | --input texts.jsonl) [--special]
             """;
 
@@ -70,7 +70,8 @@ public final class EngineCli {
         if (a.has("chat") && a.has("no-chat")) throw new IllegalArgumentException("--chat and --no-chat exclude each other");
         SamplingParams defaults = new SamplingParams(a.intValue("max-tokens", 128), a.floatValue("temperature", 0f),
                 a.intValue("top-k", 0), a.floatValue("top-p", 1f), a.floatValue("min-p", 0f),
-                a.has("seed") ? Long.valueOf(a.require("seed")) : null, a.all("stop"), a.has("ignore-eos"));
+                a.has("seed") ? Long.valueOf(a.require("seed")) : null, a.all("stop"), a.has("ignore-eos"),
+                a.intValue("logprobs", SamplingParams.LOGPROBS_OFF));
         String invalid = defaults.validationError();
         if (invalid != null) throw new IllegalArgumentException(invalid);
         Boolean chat = a.has("chat") ? Boolean.TRUE : a.has("no-chat") ? Boolean.FALSE : null;

@@ -6,6 +6,7 @@ import dev.sparkllm.engine.chat.ChatMessage;
 import dev.sparkllm.engine.runtime.GenerationRequest;
 import dev.sparkllm.engine.runtime.GenerationResult;
 import dev.sparkllm.engine.sampling.SamplingParams;
+import dev.sparkllm.engine.sampling.TokenLogprob;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -43,7 +44,8 @@ final class JsonlRequests {
                     (float) n.path("min_p").asDouble(defaults.minP()),
                     n.hasNonNull("seed") ? Long.valueOf(n.get("seed").asLong()) : defaults.seed(),
                     n.has("stop") ? stops(n.get("stop")) : defaults.stop(),
-                    defaults.ignoreEos());
+                    defaults.ignoreEos(),
+                    n.hasNonNull("logprobs") ? logprobs(n.get("logprobs")) : defaults.logprobs());
             List<ChatMessage> messages = n.has("messages") ? messages(n.get("messages")) : null;
             String prompt = n.hasNonNull("prompt") ? n.get("prompt").asText() : null;
             Boolean rowChat = n.has("chat") ? Boolean.valueOf(n.get("chat").asBoolean()) : chat;
@@ -53,6 +55,13 @@ final class JsonlRequests {
         } catch (IllegalArgumentException e) {
             return new Line(null, id, e.getMessage());
         }
+    }
+
+    /** Strict, unlike the lenient numeric fields above: 1.5, "3" or true are errors, not a silent 0. */
+    private static int logprobs(JsonNode n) {
+        if (!n.isIntegralNumber()) throw new IllegalArgumentException("logprobs must be an integer, got " + n);
+        if (!n.canConvertToInt()) throw new IllegalArgumentException("logprobs must be in -1.." + SamplingParams.MAX_LOGPROBS + ", got " + n);
+        return n.asInt();
     }
 
     private static List<String> stops(JsonNode n) {
@@ -85,10 +94,20 @@ final class JsonlRequests {
         out.put("completion_tokens", r.completionTokens());
         out.put("cached_tokens", r.cachedTokens());
         out.put("error", r.error());
+        if (!r.logprobs().isEmpty()) out.put("logprobs", r.logprobs().stream().map(t -> logprobJson(t, true)).toList());
         try {
             return JSON.writeValueAsString(out);
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    private static Map<String, Object> logprobJson(TokenLogprob t, boolean withTop) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("token", t.token());
+        out.put("id", t.id());
+        out.put("logprob", t.logprob());
+        if (withTop) out.put("top", t.top().stream().map(a -> logprobJson(a, false)).toList());
+        return out;
     }
 }

@@ -269,9 +269,19 @@ public final class CudaModelRunner implements ModelRunner {
 
     @Override
     public void forwardAndSample(StepBatch batch, SamplingParams[] rowParams, float[] draws, int[] tokens) {
+        forwardAndSample(batch, rowParams, draws, tokens, null);
+    }
+
+    @Override
+    public void forwardAndSample(StepBatch batch, SamplingParams[] rowParams, float[] draws, int[] tokens, float[] hostLogits) {
         long start = System.nanoTime();
         int rows = run(batch);
         if (rows != rowParams.length) throw new IllegalArgumentException(rows + " logits rows but " + rowParams.length + " sampling parameters");
+        if (rows > 0 && hostLogits != null) {
+            // Copied before the sampling kernel runs, so the host sees the raw logits whatever that kernel does in place.
+            JCudaDriver.cuStreamSynchronize(stream);
+            JCudaDriver.cuMemcpyDtoH(Pointer.to(hostLogits), logits, 4L * rows * config.vocabSize());
+        }
         if (rows > 0) {
             paramsView.clear();
             for (int r = 0; r < rows; r++) {

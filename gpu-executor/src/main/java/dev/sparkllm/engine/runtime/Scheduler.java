@@ -6,6 +6,7 @@ import dev.sparkllm.engine.backend.StepBatch;
 import dev.sparkllm.engine.kv.BlockAllocator;
 import dev.sparkllm.engine.sampling.Sampler;
 import dev.sparkllm.engine.sampling.SamplingParams;
+import dev.sparkllm.engine.sampling.TokenLogprobs;
 import dev.sparkllm.engine.tokenizer.Tokenizer;
 
 import java.util.ArrayList;
@@ -52,6 +53,9 @@ final class Scheduler {
     private final float[] rowLogits;
     /** One sampler for every sequence: its scratch is vocabulary-sized, too big to keep per waiting request. */
     private final Sampler sampler;
+    private final TokenLogprobs logprobMath = new TokenLogprobs();
+    /** Host logits for a device-sampling runner's steps with rows that want log-probabilities; allocated on first use. */
+    private float[] deviceLogits = new float[0];
     private final FairQueue waiting = new FairQueue();
     private final List<Sequence> running = new ArrayList<>();
     private final List<Sequence> logitRows = new ArrayList<>();
@@ -159,7 +163,7 @@ final class Scheduler {
         int vocab = runner.vocabSize();
         for (int row = 0; row < logitRows.size(); row++) {
             System.arraycopy(logits, row * vocab, rowLogits, 0, vocab);
-            logitRows.get(row).accept(rowLogits, tokenizer, sampler);
+            logitRows.get(row).accept(rowLogits, tokenizer, sampler, logprobMath);
         }
     }
 
@@ -187,18 +191,34 @@ final class Scheduler {
         SamplingParams[] params = new SamplingParams[rows];
         float[] draws = new float[rows];
         int[] tokens = new int[rows];
+        boolean logprobRows = false;
         for (int row = 0; row < rows; row++) {
             Sequence s = logitRows.get(row);
             params[row] = s.request.params();
             draws[row] = s.deviceDraw();
+            logprobRows |= s.wantsLogprobs();
         }
+        // The device still chooses every token (so asking for logprobs changes no token); the logits
+        // come to the host only in steps that have a row asking for them.
+        float[] hostLogits = logprobRows ? deviceLogits(rows) : null;
         long forwardStart = System.nanoTime();
-        runner.forwardAndSample(batch, params, draws, tokens);
+        runner.forwardAndSample(batch, params, draws, tokens, hostLogits);
         long acceptStart = System.nanoTime();
         // The device's sampling is part of its forward; only applying the stopping rules is the host's.
         forwardNanos += acceptStart - forwardStart;
-        for (int row = 0; row < rows; row++) logitRows.get(row).acceptToken(tokens[row], tokenizer);
+        int vocab = runner.vocabSize();
+        for (int row = 0; row < rows; row++) {
+            Sequence s = logitRows.get(row);
+            if (s.wantsLogprobs()) s.recordLogprobs(hostLogits, row * vocab, vocab, tokens[row], tokenizer, logprobMath);
+            s.acceptToken(tokens[row], tokenizer);
+        }
         samplingNanos += System.nanoTime() - acceptStart;
+    }
+
+    private float[] deviceLogits(int rows) {
+        int needed = Math.multiplyExact(rows, runner.vocabSize());
+        if (deviceLogits.length < needed) deviceLogits = new float[needed];
+        return deviceLogits;
     }
 
     /** Every running sequence past its prefill feeds its last token; a missing block preempts. */

@@ -5,10 +5,15 @@ import dev.sparkllm.engine.sampling.FinishReason;
 import dev.sparkllm.engine.sampling.RequestRandom;
 import dev.sparkllm.engine.sampling.Sampler;
 import dev.sparkllm.engine.sampling.StopStringMatcher;
+import dev.sparkllm.engine.sampling.TokenLogprob;
+import dev.sparkllm.engine.sampling.TokenLogprobs;
 import dev.sparkllm.engine.tokenizer.Tokenizer;
 import dev.sparkllm.engine.tokenizer.Utf8StreamDecoder;
 
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * One request while it runs: its KV blocks and how many positions they hold, what it generated,
@@ -46,6 +51,8 @@ final class Sequence {
     private int[] generated = new int[16];
     private int generatedCount;
     private FinishReason finish;
+    /** One entry per generated token when the request asks for log-probabilities, else null. */
+    private final List<TokenLogprob> logprobs;
 
     Sequence(Submission submission, int slot, GenerationRequest request, int[] prompt, long[] blockHashes,
              int blockSize, int vocabSize, int maxContext) {
@@ -59,6 +66,7 @@ final class Sequence {
         this.stops = new StopStringMatcher(request.params().stop());
         this.maxNewTokens = Math.min(request.params().maxTokens(), maxContext - prompt.length);
         if (maxNewTokens == 0) finish = FinishReason.LENGTH;
+        this.logprobs = request.params().wantsLogprobs() ? new ArrayList<>() : null;
     }
 
     boolean finished() { return finish != null; }
@@ -98,9 +106,36 @@ final class Sequence {
     /** Ends the sequence early (its submitter cancelled). */
     void cancel() { if (finish == null) finish = FinishReason.CANCELLED; }
 
-    /** Picks the next token from this sequence's logits and applies the stopping rules. */
-    void accept(float[] logits, Tokenizer tokenizer, Sampler sampler) {
-        acceptToken(sampler.sample(logits, request.params(), random), tokenizer);
+    /**
+     * Picks the next token from this sequence's logits, records its log-probabilities when the
+     * request asks (from the same raw logits; sampling neither reads nor changes anything they
+     * use), and applies the stopping rules.
+     */
+    void accept(float[] logits, Tokenizer tokenizer, Sampler sampler, TokenLogprobs logprobMath) {
+        int token = sampler.sample(logits, request.params(), random);
+        if (logprobs != null) recordLogprobs(logits, 0, logits.length, token, tokenizer, logprobMath);
+        acceptToken(token, tokenizer);
+    }
+
+    /** Whether this sequence wants the host logits of its tokens even when the runner samples on its device. */
+    boolean wantsLogprobs() { return logprobs != null; }
+
+    /** Records the log-probabilities of {@code token} from its row of a batch's logits, {@code logits[from, from + vocab)}. */
+    void recordLogprobs(float[] logits, int from, int vocab, int token, Tokenizer tokenizer, TokenLogprobs logprobMath) {
+        if (token < 0) return; // acceptToken fails the request
+        logprobs.add(logprobMath.compute(logits, from, vocab, token, request.params().logprobs(),
+                id -> tokenText(tokenizer, id)));
+    }
+
+    /**
+     * A token's text decoded alone, from the same {@link Tokenizer#tokenBytes} the generated text is
+     * built from, so the entries' texts add up to the text (less EOS and a stop string). A token that holds part of a multi-byte
+     * UTF-8 character (byte fallback tokens, split emoji) is not valid UTF-8 by itself and comes out
+     * with U+FFFD replacement characters, as in OpenAI's and vLLM's output; the generated text is
+     * still decoded across tokens and is exact.
+     */
+    private static String tokenText(Tokenizer tokenizer, int id) {
+        return new String(tokenizer.tokenBytes(id), StandardCharsets.UTF_8);
     }
 
     /**
@@ -148,6 +183,6 @@ final class Sequence {
     GenerationResult result() {
         String reason = finish == null ? FinishReason.CANCELLED.apiName() : finish.apiName();
         return new GenerationResult(request.id(), text.toString(), Arrays.copyOf(generated, generatedCount),
-                reason, prompt.length, generatedCount, cachedTokens, null);
+                reason, prompt.length, generatedCount, cachedTokens, null, logprobs);
     }
 }

@@ -94,21 +94,22 @@ public final class Sampler {
         }
     }
 
-    private static boolean isUsable(float v) {
+    static boolean isUsable(float v) {
         return !Float.isNaN(v) && !Float.isInfinite(v);
     }
 
     /**
      * A long whose ascending order is descending logit, then ascending id: the sortable bits of the float
      * (negated) in the high half, the id in the low half. Lets candidates be ranked with primitive sorts.
+     * {@link TokenLogprobs} ranks with it too, so its alternatives are in the order greedy sampling picks.
      */
-    private static long key(float value, int id) {
+    static long key(float value, int id) {
         int bits = Float.floatToRawIntBits(value);
         bits ^= (bits >> 31) & 0x7fffffff; // now ordered like the float, as a signed int
         return ((long) ~bits << 32) | id;
     }
 
-    private static int idOf(long key) {
+    static int idOf(long key) {
         return (int) key;
     }
 

@@ -49,6 +49,41 @@ class EngineCliTest {
     }
 
     @Test
+    void logprobsFromTheFlagAndPerLine(@TempDir Path dir) throws Exception {
+        Path in = dir.resolve("in.jsonl");
+        Path out = dir.resolve("out.jsonl");
+        Files.writeString(in, String.join("\n",
+                "{\"id\": \"flag\", \"prompt\": \"Name a planet.\"}",
+                "{\"id\": \"off\", \"prompt\": \"Name a planet.\", \"logprobs\": -1}",
+                "{\"id\": \"zero\", \"prompt\": \"Name a planet.\", \"logprobs\": 0}",
+                "{\"id\": \"big\", \"prompt\": \"Name a planet.\", \"logprobs\": 21}",
+                "{\"id\": \"half\", \"prompt\": \"Name a planet.\", \"logprobs\": 1.5}") + "\n");
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int status = EngineCli.run(new String[]{"generate", "--model", TestModels.defaultModelPath().toString(),
+                "--input", in.toString(), "--output", out.toString(), "--max-tokens", "4", "--threads", "2", "--logprobs", "2"},
+                System.out, new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertEquals(0, status, err.toString(StandardCharsets.UTF_8));
+        List<String> lines = Files.readAllLines(out);
+        JsonNode flag = JSON.readTree(lines.get(0));
+        assertEquals(flag.get("completion_tokens").asInt(), flag.get("logprobs").size());
+        JsonNode first = flag.get("logprobs").get(0);
+        assertEquals(flag.get("token_ids").get(0).asInt(), first.get("id").asInt());
+        assertTrue(first.get("logprob").asDouble() <= 0);
+        assertTrue(first.get("token").isTextual());
+        assertEquals(2, first.get("top").size());
+        assertEquals(first.get("id").asInt(), first.get("top").get(0).get("id").asInt());
+        assertTrue(JSON.readTree(lines.get(1)).get("logprobs") == null, "a line may turn it off");
+        assertEquals(0, JSON.readTree(lines.get(2)).get("logprobs").get(0).get("top").size());
+        assertTrue(JSON.readTree(lines.get(3)).get("error").asText().contains("logprobs must be"));
+        assertTrue(JSON.readTree(lines.get(4)).get("error").asText().contains("logprobs must be an integer"));
+
+        ByteArrayOutputStream badErr = new ByteArrayOutputStream();
+        assertEquals(2, EngineCli.run(new String[]{"generate", "--model", "x", "--logprobs", "30"}, System.out,
+                new PrintStream(badErr, true, StandardCharsets.UTF_8)));
+        assertTrue(badErr.toString(StandardCharsets.UTF_8).contains("logprobs must be"), badErr.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
     void badArgumentsExitWithUsage() {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         PrintStream errStream = new PrintStream(err, true, StandardCharsets.UTF_8);

@@ -15,16 +15,17 @@ import java.util.Map;
  */
 public record LlmOptions(String model, int maxTokens, float temperature, float topP, int topK, float minP, Long seed,
                          List<String> stop, String system, Boolean chatTemplate, Boolean parseSpecial,
-                         boolean failOnError)
+                         int logprobs, boolean failOnError)
     implements Serializable {
 
   public static final String DEFAULT_MODEL = "default";
   public static final int DEFAULT_MAX_TOKENS = 128;
   public static final List<String> KEYS = List.of("model", "max_tokens", "temperature", "top_p", "top_k", "min_p",
-      "seed", "stop", "system", "chat_template", "parse_special", "on_error");
+      "seed", "stop", "system", "chat_template", "parse_special", "logprobs", "on_error");
 
   public static final LlmOptions DEFAULTS =
-      new LlmOptions(DEFAULT_MODEL, DEFAULT_MAX_TOKENS, 0f, 1f, 0, 0f, null, List.of(), null, null, null, false);
+      new LlmOptions(DEFAULT_MODEL, DEFAULT_MAX_TOKENS, 0f, 1f, 0, 0f, null, List.of(), null, null, null,
+          SamplingParams.LOGPROBS_OFF, false);
 
   /** A bad option: the message names the key and the value. */
   public static final class InvalidOption extends IllegalArgumentException {
@@ -60,6 +61,7 @@ public record LlmOptions(String model, int maxTokens, float temperature, float t
         text(values, "system", null),
         values.containsKey("chat_template") ? bool(values, "chat_template") : null,
         values.containsKey("parse_special") ? bool(values, "parse_special") : null,
+        integer(values, "logprobs", SamplingParams.LOGPROBS_OFF),
         onError(text(values, "on_error", "null")));
     String invalid = o.samplingParams().validationError();
     if (invalid != null) {
@@ -72,7 +74,7 @@ public record LlmOptions(String model, int maxTokens, float temperature, float t
   }
 
   public SamplingParams samplingParams() {
-    return new SamplingParams(maxTokens, temperature, topK, topP, minP, seed, stop, false);
+    return new SamplingParams(maxTokens, temperature, topK, topP, minP, seed, stop, false, logprobs);
   }
 
   private static boolean onError(String value) {

@@ -122,7 +122,7 @@ public final class GenerateJob {
       Dataset<Row> input = InputReader.read(spark, options);
       long inputRows = InputChecks.requireUniqueNonNullIds(input, options.idColumn());
       OutputTable output = new OutputTable(spark, options.output(), options.idColumn());
-      output.requireUsable(input.schema(), options.promptColumn());
+      output.requireUsable(input.schema(), options.promptColumn(), options.logprobs().isPresent());
 
       Dataset<Row> pending = output.exists() ? withoutFinished(input, output) : input;
       // Kept so each chunk filters the pending rows instead of joining with the output again. If a

@@ -39,11 +39,12 @@ final class GenerationRequest {
     o.system().ifPresent(v -> fields.add(lit(v).as("system")));
     o.chatTemplate().ifPresent(v -> fields.add(lit(v).as("chat_template")));
     o.parseSpecial().ifPresent(v -> fields.add(lit(v).as("parse_special")));
+    o.logprobs().ifPresent(v -> fields.add(lit(v).as("logprobs")));
     fields.add(lit(o.onError()).as("on_error"));
     return struct(fields.toArray(Column[]::new));
   }
 
-  /** The output rows for {@code rows}: id, prompt, the result fields, model and generated_at. */
+  /** The output rows for {@code rows}: id, prompt, the result fields (logprobs only when asked), model and generated_at. */
   static Dataset<Row> generate(Dataset<Row> rows, JobOptions o) {
     String id = SqlNames.quoted(o.idColumn());
     String prompt = SqlNames.quoted(o.promptColumn());
@@ -53,6 +54,9 @@ final class GenerationRequest {
     columns.add(col(prompt));
     for (String field : OutputColumns.RESULT_FIELDS) {
       columns.add(col("_llm." + field).as(field));
+    }
+    if (o.logprobs().isPresent()) {
+      columns.add(col("_llm." + OutputColumns.LOGPROBS).as(OutputColumns.LOGPROBS));
     }
     columns.add(lit(o.model()).as(OutputColumns.MODEL));
     columns.add(current_timestamp().as(OutputColumns.GENERATED_AT));

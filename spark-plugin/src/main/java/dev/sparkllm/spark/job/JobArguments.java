@@ -27,6 +27,8 @@ public final class JobArguments {
         --system TEXT             system message for the chat template
         --chat | --no-chat        apply the model's chat template or not
         --no-parse-special        without the chat template, keep special-token text as text
+        --logprobs N              per generated token its logprob and N (0..20) alternatives,
+                                  in an added output column logprobs
         --on-error null|fail      null: a bad row gets an error and the job goes on (default);
                                   fail: the first bad row fails the job
       running
@@ -111,6 +113,7 @@ public final class JobArguments {
         case "--chat" -> b.chatTemplate(true);
         case "--no-chat" -> b.chatTemplate(false);
         case "--no-parse-special" -> b.parseSpecial(false);
+        case "--logprobs" -> b.logprobs(intValue(name, value));
         case "--on-error" -> b.onError(value);
         case "--retry-errors" -> b.retryErrors(true);
         case "--chunk-rows" -> b.chunkRows(intValue(name, value));

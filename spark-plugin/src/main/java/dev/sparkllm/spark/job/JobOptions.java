@@ -1,5 +1,7 @@
 package dev.sparkllm.spark.job;
 
+import dev.sparkllm.engine.sampling.SamplingParams;
+
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -33,6 +35,7 @@ public final class JobOptions {
   private final Optional<String> system;
   private final Optional<Boolean> chatTemplate;
   private final Optional<Boolean> parseSpecial;
+  private final OptionalInt logprobs;
   private final String onError;
   private final boolean retryErrors;
   private final int chunkRows;
@@ -57,6 +60,7 @@ public final class JobOptions {
     this.system = Optional.ofNullable(b.system);
     this.chatTemplate = Optional.ofNullable(b.chatTemplate);
     this.parseSpecial = Optional.ofNullable(b.parseSpecial);
+    this.logprobs = b.logprobs;
     this.onError = b.onError;
     this.retryErrors = b.retryErrors;
     this.chunkRows = b.chunkRows;
@@ -101,6 +105,16 @@ public final class JobOptions {
     if (minP.isPresent() && !(minP.getAsDouble() >= 0 && minP.getAsDouble() <= 1)) {
       throw JobException.usage("--min-p must be in [0, 1]");
     }
+    if (logprobs.isPresent()) {
+      // The engine's own check, so the job, SQL and the CLI accept the same values
+      String invalid = SamplingParams.GREEDY.withLogprobs(logprobs.getAsInt()).validationError();
+      if (invalid != null) {
+        throw JobException.usage("--" + invalid);
+      }
+      if (idColumn.equals(OutputColumns.LOGPROBS) || promptColumn.equals(OutputColumns.LOGPROBS)) {
+        throw JobException.usage("--logprobs adds an output column 'logprobs'; rename that input column");
+      }
+    }
     if (!onError.equals("null") && !onError.equals("fail")) {
       throw JobException.usage("--on-error must be null or fail, not '" + onError + "'");
     }
@@ -138,6 +152,9 @@ public final class JobOptions {
 
   /** Whether a prompt without the chat template parses special tokens; empty leaves it to llm_generate (yes). */
   public Optional<Boolean> parseSpecial() { return parseSpecial; }
+
+  /** Log-probabilities per generated token; present adds the output column {@code logprobs}. */
+  public OptionalInt logprobs() { return logprobs; }
   /** {@code null} (a bad row gets an error, the job goes on) or {@code fail}. */
   public String onError() { return onError; }
   public boolean retryErrors() { return retryErrors; }
@@ -169,6 +186,7 @@ public final class JobOptions {
     private String system;
     private Boolean chatTemplate;
     private Boolean parseSpecial;
+    private OptionalInt logprobs = OptionalInt.empty();
     private String onError = "null";
     private boolean retryErrors;
     private int chunkRows = DEFAULT_CHUNK_ROWS;
@@ -194,6 +212,7 @@ public final class JobOptions {
     public Builder system(String value) { system = value; return this; }
     public Builder chatTemplate(Boolean value) { chatTemplate = value; return this; }
     public Builder parseSpecial(Boolean value) { parseSpecial = value; return this; }
+    public Builder logprobs(int value) { logprobs = OptionalInt.of(value); return this; }
     public Builder onError(String value) { onError = Objects.requireNonNull(value); return this; }
     public Builder retryErrors(boolean value) { retryErrors = value; return this; }
     public Builder chunkRows(int value) { chunkRows = value; return this; }

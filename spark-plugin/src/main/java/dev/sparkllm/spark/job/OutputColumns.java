@@ -15,6 +15,8 @@ public final class OutputColumns {
   public static final String ERROR = "error";
   public static final String MODEL = "model";
   public static final String GENERATED_AT = "generated_at";
+  /** Only in the output of a job run with --logprobs. */
+  public static final String LOGPROBS = "logprobs";
 
   /** The llm_generate result struct's fields, in its order. */
   public static final List<String> RESULT_FIELDS =

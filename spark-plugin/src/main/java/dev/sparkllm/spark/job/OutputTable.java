@@ -56,7 +56,7 @@ final class OutputTable {
    * Refuses an output location that is not empty and not a Delta table, or a Delta table that
    * lacks the columns this job writes or keys its ids with another type.
    */
-  void requireUsable(StructType inputColumns, String promptColumn) {
+  void requireUsable(StructType inputColumns, String promptColumn, boolean logprobs) {
     if (!exists()) {
       if (holdsFiles()) {
         throw JobException.badData("output " + path + " exists and is not a Delta table; "
@@ -68,6 +68,9 @@ final class OutputTable {
     List<String> missing = new ArrayList<>();
     List<String> expected = new ArrayList<>(List.of(idColumn, promptColumn));
     expected.addAll(OutputColumns.GENERATED);
+    if (logprobs) {
+      expected.add(OutputColumns.LOGPROBS);
+    }
     List<String> present = Arrays.asList(schema.fieldNames());
     for (String column : expected) {
       if (!present.contains(column)) {

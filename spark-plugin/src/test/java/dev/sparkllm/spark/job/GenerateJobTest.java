@@ -172,6 +172,28 @@ class GenerateJobTest {
     assertTrue(mismatch.getMessage().contains("expected 5 rows, found 4"));
   }
 
+  /** --logprobs adds the result's logprobs column; a table written without it is refused by name. */
+  @Test
+  void logprobsAddsItsColumnOnlyWhenAsked() throws Exception {
+    Path input = jsonl("prompts.jsonl", "{\"id\": \"a\", \"prompt\": \"Name a color.\"}");
+    Path output = dir.resolve("with-logprobs");
+    run(options(input, output).logprobs(2).build());
+    Row a = rowsById(output).get("a");
+    assertNull(a.getAs("error"));
+    List<Row> entries = a.getList(a.fieldIndex("logprobs"));
+    assertEquals(a.<Integer>getAs("completion_tokens"), entries.size());
+    Row first = entries.get(0);
+    assertTrue(first.<Float>getAs("logprob") <= 0f);
+    assertEquals(2, first.getList(first.fieldIndex("top")).size());
+
+    Path plain = dir.resolve("plain");
+    run(options(input, plain).build());
+    assertFalse(List.of(spark.read().format("delta").load(plain.toString()).columns()).contains("logprobs"));
+    JobException refused = assertThrows(JobException.class,
+        () -> GenerateJob.run(spark, options(input, plain).logprobs(0).build(), new PrintStream(new ByteArrayOutputStream())));
+    assertTrue(refused.getMessage().contains("[logprobs]"), refused.getMessage());
+  }
+
   @Test
   void duplicateAndNullIdsAreRefusedBeforeAnyGeneration() throws Exception {
     Path output = dir.resolve("out");

@@ -79,6 +79,22 @@ class JobArgumentsTest {
   }
 
   @Test
+  void logprobsIsCheckedByTheEnginesRuleAndGoesIntoTheOptionsStruct() {
+    assertEquals(3, generate("--input", "i", "--output", "o", "--logprobs", "3").logprobs().getAsInt());
+    assertTrue(generate("--input", "i", "--output", "o").logprobs().isEmpty());
+    assertTrue(GenerationRequest.optionsStruct(generate("--input", "i", "--output", "o", "--logprobs", "0"))
+        .toString().contains("logprobs"));
+    for (String bad : List.of("21", "-2")) {
+      String message = usageError("--input", "i", "--output", "o", "--logprobs", bad).getMessage();
+      assertTrue(message.contains("--logprobs must be"), message);
+    }
+    assertTrue(usageError("--input", "i", "--output", "o", "--logprobs", "1.5").getMessage()
+        .contains("--logprobs needs a whole number, not '1.5'"));
+    assertTrue(usageError("--input", "i", "--output", "o", "--logprobs", "2", "--id-col", "logprobs").getMessage()
+        .contains("output column 'logprobs'"));
+  }
+
+  @Test
   void mistakesAreNamed() {
     assertTrue(usageError("--input", "i", "--output", "o", "--bogus", "1").getMessage()
         .contains("unknown option --bogus"));
