@@ -66,7 +66,7 @@ PY
     KV_MIB="${KV_MIB:-512}"
     # SmolLM2-135M's KV is 30 layers x 192 (kvDim) x 2 (keys, values) values a position: 23,040
     # bytes in f16. One group of 16 (512 shared + 16 x (64 + 32) own) holds 2,048 positions,
-    # 45 MiB: the pool fits about one group's working set (half of it while KV is f32), while
+    # 45 MiB: the pool (f16) fits about one group's working set, while
     # arrival order interleaves every group of the workload.
     KV_TIGHT_MIB="${KV_TIGHT_MIB:-45}"
     FIXED_SEQUENCES="${FIXED_SEQUENCES:-8}"
