@@ -119,44 +119,11 @@ public final class Sampler {
         for (int i = 0; i < logits.length; i++) {
             float v = logits[i];
             if (!isUsable(v)) continue;
-            long k = key(v, i);
-            if (size < m) {
-                keys[size] = k;
-                siftUp(size++);
-            } else if (k < keys[0]) {
-                keys[0] = k;
-                siftDown(size);
-            }
+            size = BestKeys.offer(keys, size, m, key(v, i));
         }
         Arrays.sort(keys, 0, size);
         for (int i = 0; i < size; i++) ids[i] = idOf(keys[i]);
         return size;
-    }
-
-    /** Max-heap on keys: the root is the worst of the best-so-far, the one to evict. */
-    private void siftUp(int at) {
-        long k = keys[at];
-        while (at > 0) {
-            int parent = (at - 1) >>> 1;
-            if (keys[parent] >= k) break;
-            keys[at] = keys[parent];
-            at = parent;
-        }
-        keys[at] = k;
-    }
-
-    private void siftDown(int size) {
-        int at = 0;
-        long k = keys[0];
-        while (true) {
-            int child = 2 * at + 1;
-            if (child >= size) break;
-            if (child + 1 < size && keys[child + 1] > keys[child]) child++;
-            if (keys[child] <= k) break;
-            keys[at] = keys[child];
-            at = child;
-        }
-        keys[at] = k;
     }
 
     /** top-p over the n sorted candidates (probabilities renormalised over them); returns the kept count. */

@@ -21,7 +21,7 @@ import java.util.function.IntFunction;
  * sampled token is the first alternative. Not thread-safe: one instance per scheduler.
  */
 public final class TokenLogprobs {
-    /** Max-heap on {@link Sampler#key}: the root is the worst of the best so far, the one to evict. */
+    /** The best topN so far, a {@link BestKeys} heap of {@link Sampler#key}s. */
     private final long[] heap = new long[SamplingParams.MAX_LOGPROBS];
 
     /**
@@ -49,14 +49,7 @@ public final class TokenLogprobs {
             finite++;
             if (v > max) max = v;
             if (topN == 0) continue;
-            long k = Sampler.key(v, i);
-            if (size < topN) {
-                heap[size] = k;
-                siftUp(size++);
-            } else if (k < heap[0]) {
-                heap[0] = k;
-                siftDown(size);
-            }
+            size = BestKeys.offer(heap, size, topN, Sampler.key(v, i));
         }
         if (finite == 0) throw new IllegalArgumentException("no finite logit to take log-probabilities of");
         double sum = 0;
@@ -77,30 +70,5 @@ public final class TokenLogprobs {
 
     private static TokenLogprob entry(int id, double logprob, IntFunction<String> text, List<TokenLogprob> top) {
         return new TokenLogprob(text == null ? null : text.apply(id), id, (float) logprob, top);
-    }
-
-    private void siftUp(int at) {
-        long k = heap[at];
-        while (at > 0) {
-            int parent = (at - 1) >>> 1;
-            if (heap[parent] >= k) break;
-            heap[at] = heap[parent];
-            at = parent;
-        }
-        heap[at] = k;
-    }
-
-    private void siftDown(int size) {
-        int at = 0;
-        long k = heap[0];
-        while (true) {
-            int child = 2 * at + 1;
-            if (child >= size) break;
-            if (child + 1 < size && heap[child + 1] > heap[child]) child++;
-            if (heap[child] <= k) break;
-            heap[at] = heap[child];
-            at = child;
-        }
-        heap[at] = k;
     }
 }

@@ -2,11 +2,9 @@ package dev.sparkllm.engine.runtime;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.sparkllm.engine.backend.StepBatch;
-import dev.sparkllm.engine.cpu.CpuModelRunner;
-import dev.sparkllm.engine.kv.BlockTable;
 import dev.sparkllm.engine.model.LoadedModel;
 import dev.sparkllm.engine.sampling.SamplingParams;
+import dev.sparkllm.engine.testutil.TeacherForcing;
 import dev.sparkllm.engine.testutil.TestModels;
 import org.junit.jupiter.api.Test;
 
@@ -96,18 +94,7 @@ class GreedyReferenceTest {
         int checked = 0, steps = 0;
         List<String> failures = new ArrayList<>();
         for (Reference ref : refs) {
-            int length = ref.prompt.length + STEPS - 1;
-            CpuModelRunner runner = new CpuModelRunner(model.config(), model.weights(), length + 1);
-            int blocks = length / 16 + 1;
-            runner.allocateKv(blocks, 16);
-            BlockTable cache = BlockTable.wholePool(blocks, 16);
-            StepBatch batch = new StepBatch(length);
-            for (int i = 0; i < length; i++) {
-                int token = i < ref.prompt.length ? ref.prompt[i] : ref.greedy[i - ref.prompt.length];
-                batch.add(token, i, cache, i >= ref.prompt.length - 1);
-            }
-            float[] logits = new float[STEPS * vocab];
-            runner.forward(batch, logits);
+            float[] logits = TeacherForcing.logits(model, ref.prompt, ref.greedy, STEPS);
             for (int step = 0; step < STEPS; step++) {
                 steps++;
                 if (ref.gaps[step] <= NEAR_TIE) continue;

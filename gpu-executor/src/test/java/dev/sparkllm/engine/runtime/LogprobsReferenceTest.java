@@ -2,12 +2,10 @@ package dev.sparkllm.engine.runtime;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.sparkllm.engine.backend.StepBatch;
-import dev.sparkllm.engine.cpu.CpuModelRunner;
-import dev.sparkllm.engine.kv.BlockTable;
 import dev.sparkllm.engine.model.LoadedModel;
 import dev.sparkllm.engine.sampling.TokenLogprob;
 import dev.sparkllm.engine.sampling.TokenLogprobs;
+import dev.sparkllm.engine.testutil.TeacherForcing;
 import dev.sparkllm.engine.testutil.TestModels;
 import org.junit.jupiter.api.Test;
 
@@ -61,18 +59,7 @@ class LogprobsReferenceTest {
         List<String> failures = new ArrayList<>();
         for (Reference ref : refs) {
             int n = ref.forced.length;
-            int length = ref.prompt.length + n - 1;
-            CpuModelRunner runner = new CpuModelRunner(model.config(), model.weights(), length + 1);
-            int blocks = length / 16 + 1;
-            runner.allocateKv(blocks, 16);
-            BlockTable cache = BlockTable.wholePool(blocks, 16);
-            StepBatch batch = new StepBatch(length);
-            for (int i = 0; i < length; i++) {
-                int token = i < ref.prompt.length ? ref.prompt[i] : ref.forced[i - ref.prompt.length];
-                batch.add(token, i, cache, i >= ref.prompt.length - 1);
-            }
-            float[] logits = new float[n * vocab];
-            runner.forward(batch, logits);
+            float[] logits = TeacherForcing.logits(model, ref.prompt, ref.forced, n);
             for (int step = 0; step < n; step++) {
                 Step expected = ref.steps.get(step);
                 float[] row = Arrays.copyOfRange(logits, step * vocab, (step + 1) * vocab);
