@@ -9,7 +9,7 @@ import dev.sparkllm.engine.kv.BlockTable;
  * the configured budget, so the pool's memory does not grow with the number of queued requests.
  *
  * <p>Two halves share an int: dimension j of a kv head and dimension j + headDim / 2, so that
- * {@link Float16#decodePairs} turns eight ints into two float vectors with int lanes alone. The
+ * {@link Float16#decodePairRows} turns eight ints into two float vectors with int lanes alone. The
  * layouts follow the attention kernels' two products. A block's keys are stored dimension pair by
  * dimension pair, {@code [kvHead][headDim / 2][blockSize]}, so one dimension of consecutive
  * positions is contiguous: the score kernel multiplies a query dimension by eight positions' keys

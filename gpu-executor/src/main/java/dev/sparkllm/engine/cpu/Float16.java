@@ -97,7 +97,7 @@ public final class Float16 {
      * The bits the KV pool stores for {@code value}: the nearest half (ties to even), except that
      * subnormal halves are flushed to a signed zero and overflow saturates at the largest finite
      * half instead of becoming infinite (NaN stays NaN). A cached key or value below 2^-14 in
-     * magnitude changes the scores by less than 1e-4, while storing none keeps {@link #decodePairs}
+     * magnitude changes the scores by less than 1e-4, while storing none keeps {@link #decodePairRows}
      * to a few int operations; saturating keeps one huge activation from turning whole rows of
      * attention into NaN.
      */
@@ -110,9 +110,11 @@ public final class Float16 {
     }
 
     /**
-     * Decodes len ints that each hold two halves of {@link #toPoolBits} (the low 16 bits and the
-     * high 16 bits): dst[lowOff + i] = the low half of src[srcOff + i], dst[highOff + i] = its high
-     * half. Only zeros and normal numbers are decoded exactly (the pool stores no others).
+     * Decodes {@code rows} rows of len ints that each hold two halves of {@link #toPoolBits} (the
+     * low 16 bits and the high 16 bits): row r starts at src[srcOff + r * srcStride], its i-th low
+     * half goes to dst[lowOff + r * dstStride + i] and its high half to dst[highOff + r * dstStride
+     * + i]. One call for a block's keys instead of one per dimension. Only zeros and normal numbers
+     * are decoded exactly (the pool stores no others).
      *
      * <p>Java 17's Vector API has no half-precision conversion, and its short-to-int widening is
      * not compiled to one instruction everywhere, so the pool keeps two halves per int and they are
@@ -120,15 +122,6 @@ public final class Float16 {
      * three puts its exponent and mantissa where a float's go (the sign stays at bit 31), a mask
      * clears the rest, and one multiplication by 2^112 re-biases the exponent from 15 to 127 (exact,
      * as the product is a normal float).
-     */
-    static void decodePairs(int[] src, int srcOff, int len, float[] dst, int lowOff, int highOff) {
-        decodePairRows(src, srcOff, 0, 1, len, dst, lowOff, highOff, 0);
-    }
-
-    /**
-     * {@link #decodePairs} over {@code rows} rows of len ints at once: row r starts at
-     * src[srcOff + r * srcStride] and decodes to dst[lowOff + r * dstStride] and
-     * dst[highOff + r * dstStride]. One call for a block's keys instead of one per dimension.
      */
     static void decodePairRows(int[] src, int srcOff, int srcStride, int rows, int len, float[] dst, int lowOff,
                                int highOff, int dstStride) {
@@ -149,12 +142,12 @@ public final class Float16 {
         }
     }
 
-    /** Two halves of {@link #toPoolBits} in one int, as {@link #decodePairs} reads them. */
+    /** Two halves of {@link #toPoolBits} in one int, as {@link #decodePairRows} reads them. */
     static int pair(short low, short high) {
         return (low & 0xFFFF) | (high << 16);
     }
 
-    /** The scalar form of {@link #decodePairs}, the same operations (so the same bits). */
+    /** The scalar form of {@link #decodePairRows}, the same operations (so the same bits). */
     static float poolBitsToFloat(short bits) {
         return Float.intBitsToFloat(((bits << 16) >> 3) & HALF_BITS_IN_FLOAT) * HALF_TO_FLOAT_BIAS;
     }

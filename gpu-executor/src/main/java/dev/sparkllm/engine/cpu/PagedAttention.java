@@ -58,6 +58,11 @@ final class PagedAttention {
     private float[] sums = new float[0];
     private long[] sortKeys = new long[0];
     private int[] order = new int[0];
+    /**
+     * sharedWithFirst[i]: positions the table of order[i] holds in common with the first table of
+     * its group (all of them for that table itself), found once per call instead of per chunk.
+     */
+    private int[] sharedWithFirst = new int[0];
     private int[] itemFrom = new int[0], itemTo = new int[0], itemKvHead = new int[0];
     /** Per item: query-chunk visits it served from tiles that several members read. */
     private long[] itemSharedQueries = new long[0];
@@ -111,9 +116,13 @@ final class PagedAttention {
         for (int i = 0; i < n; i++) order[i] = (int) sortKeys[i];
         int items = 0;
         for (int start = 0; start < n; ) {
-            int firstBlock = batch.table(order[start]).block(0);
+            BlockTable first = batch.table(order[start]);
             int end = start + 1;
-            while (end < n && batch.table(order[end]).block(0) == firstBlock) end++;
+            while (end < n && batch.table(order[end]).block(0) == first.block(0)) end++;
+            for (int i = start; i < end; i++) {
+                BlockTable table = batch.table(order[i]);
+                sharedWithFirst[i] = table == first ? Integer.MAX_VALUE : table.commonBlocks(first) * table.blockSize();
+            }
             for (int kvHead = 0; kvHead < c.kvHeads(); kvHead++) {
                 for (int from = start; from < end; from += SLICE) {
                     growItems(items + 1);
@@ -168,8 +177,11 @@ final class PagedAttention {
                     int t = order[j];
                     int start = chunkStart(batch, t, chunk), end = chunkEnd(batch, t, chunk);
                     if (s.servedChunk[j - from] == chunk || start >= end) continue;
-                    BlockTable own = batch.table(t);
-                    if (own != table && own.commonBlocks(table) * own.blockSize() < Math.max(end, leaderEnd)) continue;
+                    // Tokens of one sequence hold the same table; two sequences of a group hold the same
+                    // blocks at least as far as both share them with the group's first sequence.
+                    if (batch.table(t) != table && Math.min(sharedWithFirst[i], sharedWithFirst[j]) < Math.max(end, leaderEnd)) {
+                        continue;
+                    }
                     s.servedChunk[j - from] = chunk;
                     n = addQueries(s, n, t, firstHead, start - chunkStart, end - chunkStart);
                     lo = Math.min(lo, start);
@@ -304,6 +316,7 @@ final class PagedAttention {
         }
         if (order.length < n) {
             order = new int[n];
+            sharedWithFirst = new int[n];
             sortKeys = new long[n];
         }
         int workers = Parallel.threads();

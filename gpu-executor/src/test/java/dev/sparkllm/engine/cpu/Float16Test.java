@@ -135,7 +135,7 @@ class Float16Test {
         for (int offset = 0; offset < 3; offset++) {
             int len = n - offset;
             float[] decoded = new float[2 * len];
-            Float16.decodePairs(pairs, offset, len, decoded, 0, len);
+            Float16.decodePairRows(pairs, offset, 0, 1, len, decoded, 0, len, 0);
             for (int i = 0; i < len; i++) {
                 short low = all[offset + i], high = all[n - 1 - offset - i];
                 assertSameBits(Float16.toFloat(low), decoded[i], low);

@@ -22,6 +22,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
+import static dev.sparkllm.engine.testutil.JsonArrays.doubles;
+import static dev.sparkllm.engine.testutil.JsonArrays.ints;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -203,17 +205,5 @@ class Gemma3GreedyReferenceTest {
             }
         }
         return out;
-    }
-
-    private static int[] ints(JsonNode a) {
-        int[] v = new int[a.size()];
-        for (int i = 0; i < v.length; i++) v[i] = a.get(i).asInt();
-        return v;
-    }
-
-    private static double[] doubles(JsonNode a) {
-        double[] v = new double[a.size()];
-        for (int i = 0; i < v.length; i++) v[i] = a.get(i).asDouble();
-        return v;
     }
 }

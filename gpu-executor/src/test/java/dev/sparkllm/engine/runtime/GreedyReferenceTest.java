@@ -16,6 +16,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
+import static dev.sparkllm.engine.testutil.JsonArrays.doubles;
+import static dev.sparkllm.engine.testutil.JsonArrays.ints;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -137,18 +139,6 @@ class GreedyReferenceTest {
                         doubles(n.get("top2_gap"))));
             }
         }
-        return out;
-    }
-
-    private static int[] ints(JsonNode a) {
-        int[] out = new int[a.size()];
-        for (int i = 0; i < out.length; i++) out[i] = a.get(i).asInt();
-        return out;
-    }
-
-    private static double[] doubles(JsonNode a) {
-        double[] out = new double[a.size()];
-        for (int i = 0; i < out.length; i++) out[i] = a.get(i).asDouble();
         return out;
     }
 }

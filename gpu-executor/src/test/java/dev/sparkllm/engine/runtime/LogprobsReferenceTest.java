@@ -20,6 +20,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 
+import static dev.sparkllm.engine.testutil.JsonArrays.doubles;
+import static dev.sparkllm.engine.testutil.JsonArrays.ints;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -110,18 +112,6 @@ class LogprobsReferenceTest {
                 out.add(new Reference(n.get("id").asText(), ints(n.get("prompt_ids")), ints(n.get("forced_ids")), steps));
             }
         }
-        return out;
-    }
-
-    private static int[] ints(JsonNode a) {
-        int[] out = new int[a.size()];
-        for (int i = 0; i < out.length; i++) out[i] = a.get(i).asInt();
-        return out;
-    }
-
-    private static double[] doubles(JsonNode a) {
-        double[] out = new double[a.size()];
-        for (int i = 0; i < out.length; i++) out[i] = a.get(i).asDouble();
         return out;
     }
 }
